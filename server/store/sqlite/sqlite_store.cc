@@ -1,0 +1,714 @@
+#include "server/store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <deque>
+#include <span>
+#include <unordered_map>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "server/store/event_chain.h"
+#include "server/util/status_macros.h"
+
+namespace hopso::server {
+
+std::span<const char* const> SqliteMigrations();
+
+namespace {
+
+constexpr int kReaders = 4;
+constexpr char kKeySeparator = '\x1f';
+
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
+  const std::string message = absl::StrCat(what, ": ", sqlite3_errmsg(db));
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return absl::AlreadyExistsError(message);
+      }
+      return absl::FailedPreconditionError(message);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+      return absl::UnavailableError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+// A connection with its prepared statements, reused across transactions.
+class Connection {
+ public:
+  ~Connection() {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& path, bool read_only) {
+    auto conn = std::unique_ptr<Connection>(new Connection);
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(path.c_str(), &conn->db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot open database ", path, ": ",
+          conn->db_ ? sqlite3_errmsg(conn->db_) : sqlite3_errstr(rc)));
+    }
+    sqlite3_extended_result_codes(conn->db_, 1);
+    sqlite3_busy_timeout(conn->db_, 10000);
+    RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
+    RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL"));
+    if (read_only) RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=ON"));
+    return conn;
+  }
+
+  absl::Status Exec(const char* sql) {
+    char* error = nullptr;
+    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+      std::string message = error ? error : sqlite3_errstr(rc);
+      sqlite3_free(error);
+      return SqliteError(db_, rc, message);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<sqlite3_stmt*> Prepare(const char* sql) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) {
+      sqlite3_reset(it->second);
+      sqlite3_clear_bindings(it->second);
+      return it->second;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
+    statements_.emplace(sql, stmt);
+    return stmt;
+  }
+
+  sqlite3* db() { return db_; }
+
+ private:
+  Connection() = default;
+  sqlite3* db_ = nullptr;
+  std::unordered_map<const char*, sqlite3_stmt*> statements_;
+};
+
+// One statement execution: binds, steps, reads columns.
+class Query {
+ public:
+  Query(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Query(Query&& other) noexcept
+      : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), index_(other.index_) {}
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+  // Resetting releases the statement's read snapshot and locks.
+  ~Query() {
+    if (stmt_ != nullptr) sqlite3_reset(stmt_);
+  }
+
+  Query& Bind(absl::string_view text) {
+    sqlite3_bind_text(stmt_, ++index_, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Query& BindBlob(absl::string_view bytes) {
+    sqlite3_bind_blob(stmt_, ++index_, bytes.data(), static_cast<int>(bytes.size()),
+                      SQLITE_TRANSIENT);
+    return *this;
+  }
+  Query& Bind(int64_t v) {
+    sqlite3_bind_int64(stmt_, ++index_, v);
+    return *this;
+  }
+  Query& Bind(int v) { return Bind(static_cast<int64_t>(v)); }
+  Query& BindNullIfEmpty(absl::string_view text) {
+    if (text.empty()) {
+      sqlite3_bind_null(stmt_, ++index_);
+      return *this;
+    }
+    return Bind(text);
+  }
+
+  // True when a row is available.
+  absl::StatusOr<bool> Step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return SqliteError(db_, rc, "query");
+  }
+  absl::Status Run() {
+    ASSIGN_OR_RETURN(bool row, Step());
+    (void)row;
+    return absl::OkStatus();
+  }
+
+  std::string Text(int col) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::string(p, sqlite3_column_bytes(stmt_, col)) : std::string();
+  }
+  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
+  int Changes() { return sqlite3_changes(db_); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  int index_ = 0;
+};
+
+constexpr char kUserColumns[] =
+    "id, IFNULL(organization_id, ''), username, full_name, title, unit, phone, email, role, "
+    "create_time, password_hash, failed_logins, locked_until";
+constexpr char kMeetingColumns[] =
+    "m.id, m.organization_id, m.title, m.place, m.start_time, m.end_time, m.state, "
+    "m.current_item_id, m.created_by, m.create_time, m.last_event_seq";
+
+UserRecord ReadUser(Query& q) {
+  UserRecord r;
+  v1::User& u = r.user;
+  u.set_id(q.Text(0));
+  u.set_organization_id(q.Text(1));
+  u.set_username(q.Text(2));
+  u.set_full_name(q.Text(3));
+  u.set_title(q.Text(4));
+  u.set_unit(q.Text(5));
+  u.set_phone(q.Text(6));
+  u.set_email(q.Text(7));
+  u.set_role(static_cast<v1::UserRole>(q.Int(8)));
+  u.mutable_create_time()->set_unix_micros(q.Int(9));
+  r.password_hash = q.Text(10);
+  r.failed_logins = static_cast<int>(q.Int(11));
+  r.locked_until_micros = q.Int(12);
+  return r;
+}
+
+v1::Meeting ReadMeeting(Query& q) {
+  v1::Meeting m;
+  m.set_id(q.Text(0));
+  m.set_organization_id(q.Text(1));
+  m.set_title(q.Text(2));
+  m.set_place(q.Text(3));
+  m.mutable_start_time()->set_unix_micros(q.Int(4));
+  m.mutable_end_time()->set_unix_micros(q.Int(5));
+  m.set_state(static_cast<v1::MeetingState>(q.Int(6)));
+  m.set_current_item_id(q.Text(7));
+  m.set_created_by(q.Text(8));
+  m.mutable_create_time()->set_unix_micros(q.Int(9));
+  m.set_last_event_seq(q.Int(10));
+  return m;
+}
+
+absl::Status BadPageKey() { return absl::InvalidArgumentError("page_token is not valid"); }
+
+class SqliteTransaction final : public Transaction {
+ public:
+  SqliteTransaction(Connection& conn, std::vector<StoredEvent>* appended)
+      : conn_(conn), appended_(appended) {}
+
+  absl::StatusOr<Query> Q(const char* sql) {
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_.Prepare(sql));
+    return Query(conn_.db(), stmt);
+  }
+
+  absl::Status InsertOrganization(const v1::Organization& org) override {
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO organizations (id, name, create_time) VALUES (?,?,?)"));
+    return q.Bind(org.id()).Bind(org.name()).Bind(org.create_time().unix_micros()).Run();
+  }
+
+  absl::StatusOr<v1::Organization> GetOrganization(absl::string_view id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT id, name, create_time FROM organizations WHERE id = ?"));
+    q.Bind(id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return absl::NotFoundError(absl::StrCat("organisation ", id, " does not exist"));
+    return ReadOrganization(q);
+  }
+
+  absl::StatusOr<Page<v1::Organization>> ListOrganizations(const PageQuery& page) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT id, name, create_time FROM organizations WHERE id > ? "
+                                "ORDER BY id LIMIT ?"));
+    q.Bind(page.after).Bind(page.limit + 1);
+    Page<v1::Organization> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      out.items.push_back(ReadOrganization(q));
+    }
+    TrimPage(out, page.limit, [](const v1::Organization& o) { return o.id(); });
+    return out;
+  }
+
+  absl::Status InsertUser(const v1::User& u, absl::string_view password_hash) override {
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO users (id, organization_id, username, full_name, "
+                                "title, unit, phone, email, role, create_time, password_hash) "
+                                "VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+    q.Bind(u.id()).BindNullIfEmpty(u.organization_id()).Bind(u.username()).Bind(u.full_name());
+    q.Bind(u.title()).Bind(u.unit()).Bind(u.phone()).Bind(u.email()).Bind(u.role());
+    q.Bind(u.create_time().unix_micros()).Bind(password_hash);
+    absl::Status s = q.Run();
+    if (absl::IsAlreadyExists(s)) {
+      return absl::AlreadyExistsError(absl::StrCat("username '", u.username(), "' already exists"));
+    }
+    return s;
+  }
+
+  absl::StatusOr<UserRecord> GetUser(absl::string_view id) override {
+    static const std::string sql = absl::StrCat("SELECT ", kUserColumns, " FROM users WHERE id = ?");
+    ASSIGN_OR_RETURN(Query q, Q(sql.c_str()));
+    q.Bind(id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return absl::NotFoundError(absl::StrCat("user ", id, " does not exist"));
+    return ReadUser(q);
+  }
+
+  absl::StatusOr<UserRecord> GetUserByUsername(absl::string_view username) override {
+    static const std::string sql =
+        absl::StrCat("SELECT ", kUserColumns, " FROM users WHERE username = ?");
+    ASSIGN_OR_RETURN(Query q, Q(sql.c_str()));
+    q.Bind(username);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return absl::NotFoundError(absl::StrCat("user '", username, "' does not exist"));
+    return ReadUser(q);
+  }
+
+  absl::StatusOr<Page<v1::User>> ListUsers(absl::string_view organization_id,
+                                           const PageQuery& page) override {
+    static const std::string sql = absl::StrCat(
+        "SELECT ", kUserColumns, " FROM users WHERE organization_id = ? AND id > ? ORDER BY id LIMIT ?");
+    ASSIGN_OR_RETURN(Query q, Q(sql.c_str()));
+    q.Bind(organization_id).Bind(page.after).Bind(page.limit + 1);
+    Page<v1::User> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      out.items.push_back(ReadUser(q).user);
+    }
+    TrimPage(out, page.limit, [](const v1::User& u) { return u.id(); });
+    return out;
+  }
+
+  absl::Status SetPasswordHash(absl::string_view user_id, absl::string_view hash) override {
+    ASSIGN_OR_RETURN(Query q, Q("UPDATE users SET password_hash = ?, failed_logins = 0, "
+                                "locked_until = 0 WHERE id = ?"));
+    RETURN_IF_ERROR(q.Bind(hash).Bind(user_id).Run());
+    if (q.Changes() == 0) return absl::NotFoundError(absl::StrCat("user ", user_id, " does not exist"));
+    return absl::OkStatus();
+  }
+
+  absl::Status SetLoginThrottle(absl::string_view user_id, int failed_logins,
+                                int64_t locked_until_micros) override {
+    ASSIGN_OR_RETURN(Query q, Q("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?"));
+    return q.Bind(failed_logins).Bind(locked_until_micros).Bind(user_id).Run();
+  }
+
+  absl::Status InsertSession(const SessionRecord& s) override {
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO sessions (token_hash, user_id, create_time, "
+                                "expire_time) VALUES (?,?,?,?)"));
+    return q.BindBlob(s.token_hash).Bind(s.user_id).Bind(s.create_micros).Bind(s.expire_micros).Run();
+  }
+
+  absl::StatusOr<SessionRecord> GetSession(absl::string_view token_hash) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT user_id, create_time, expire_time FROM sessions "
+                                "WHERE token_hash = ?"));
+    q.BindBlob(token_hash);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return absl::NotFoundError("no such session");
+    SessionRecord s;
+    s.token_hash = std::string(token_hash);
+    s.user_id = q.Text(0);
+    s.create_micros = q.Int(1);
+    s.expire_micros = q.Int(2);
+    return s;
+  }
+
+  absl::Status DeleteSession(absl::string_view token_hash) override {
+    ASSIGN_OR_RETURN(Query q, Q("DELETE FROM sessions WHERE token_hash = ?"));
+    return q.BindBlob(token_hash).Run();
+  }
+
+  absl::StatusOr<std::vector<std::string>> DeleteUserSessions(
+      absl::string_view user_id, absl::string_view keep_token_hash) override {
+    ASSIGN_OR_RETURN(Query q, Q("DELETE FROM sessions WHERE user_id = ? AND token_hash != ? "
+                                "RETURNING token_hash"));
+    q.Bind(user_id).BindBlob(keep_token_hash);
+    std::vector<std::string> removed;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      removed.push_back(q.Text(0));
+    }
+    return removed;
+  }
+
+  absl::Status InsertMeeting(const v1::Meeting& m) override {
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO meetings (id, organization_id, title, place, "
+                                "start_time, end_time, state, current_item_id, created_by, "
+                                "create_time) VALUES (?,?,?,?,?,?,?,?,?,?)"));
+    q.Bind(m.id()).Bind(m.organization_id()).Bind(m.title()).Bind(m.place());
+    q.Bind(m.start_time().unix_micros()).Bind(m.end_time().unix_micros()).Bind(m.state());
+    q.Bind(m.current_item_id()).Bind(m.created_by()).Bind(m.create_time().unix_micros());
+    return q.Run();
+  }
+
+  absl::StatusOr<v1::Meeting> GetMeeting(absl::string_view id) override {
+    static const std::string sql =
+        absl::StrCat("SELECT ", kMeetingColumns, " FROM meetings m WHERE m.id = ?");
+    ASSIGN_OR_RETURN(Query q, Q(sql.c_str()));
+    q.Bind(id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return absl::NotFoundError(absl::StrCat("meeting ", id, " does not exist"));
+    return ReadMeeting(q);
+  }
+
+  absl::Status UpdateMeeting(const v1::Meeting& m) override {
+    ASSIGN_OR_RETURN(Query q, Q("UPDATE meetings SET title = ?, place = ?, start_time = ?, "
+                                "end_time = ?, state = ?, current_item_id = ? WHERE id = ?"));
+    q.Bind(m.title()).Bind(m.place()).Bind(m.start_time().unix_micros());
+    q.Bind(m.end_time().unix_micros()).Bind(m.state()).Bind(m.current_item_id()).Bind(m.id());
+    RETURN_IF_ERROR(q.Run());
+    if (q.Changes() == 0) return absl::NotFoundError(absl::StrCat("meeting ", m.id(), " does not exist"));
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<Page<v1::Meeting>> ListMeetingsOf(absl::string_view user_id,
+                                                   const PageQuery& page) override {
+    // Page key: now, past (0/1), sort value, meeting id.
+    int64_t now = absl::ToUnixMicros(absl::Now());
+    int64_t after_past = -1, after_sort = 0;
+    std::string after_id;
+    if (!page.after.empty()) {
+      std::vector<std::string> parts = absl::StrSplit(page.after, kKeySeparator);
+      if (parts.size() != 4 || !absl::SimpleAtoi(parts[0], &now) ||
+          !absl::SimpleAtoi(parts[1], &after_past) || !absl::SimpleAtoi(parts[2], &after_sort)) {
+        return BadPageKey();
+      }
+      after_id = parts[3];
+    }
+    static const std::string sql = absl::StrCat(
+        "SELECT * FROM (SELECT ", kMeetingColumns,
+        ", p.role, (m.end_time < ?1) AS past, "
+        "CASE WHEN m.end_time < ?1 THEN -m.start_time ELSE m.start_time END AS sort "
+        "FROM participants p JOIN meetings m ON m.id = p.meeting_id WHERE p.user_id = ?2) "
+        "WHERE (past, sort, id) > (?3, ?4, ?5) ORDER BY past, sort, id LIMIT ?6");
+    ASSIGN_OR_RETURN(Query q, Q(sql.c_str()));
+    q.Bind(now).Bind(user_id).Bind(after_past).Bind(after_sort).Bind(after_id).Bind(page.limit + 1);
+    Page<v1::Meeting> out;
+    std::vector<std::string> keys;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      v1::Meeting m = ReadMeeting(q);
+      m.set_my_role(static_cast<v1::MeetingRole>(q.Int(11)));
+      keys.push_back(absl::StrCat(now, std::string(1, kKeySeparator), q.Int(12),
+                                  std::string(1, kKeySeparator), q.Int(13),
+                                  std::string(1, kKeySeparator), m.id()));
+      out.items.push_back(std::move(m));
+    }
+    if (static_cast<int>(out.items.size()) > page.limit) {
+      out.items.resize(page.limit);
+      out.next = keys[page.limit - 1];
+    }
+    return out;
+  }
+
+  absl::StatusOr<std::vector<std::string>> ListMeetingIds() override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT id FROM meetings ORDER BY create_time, id"));
+    std::vector<std::string> ids;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      ids.push_back(q.Text(0));
+    }
+    return ids;
+  }
+
+  absl::Status UpsertParticipant(absl::string_view meeting_id, absl::string_view user_id,
+                                 v1::MeetingRole role) override {
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO participants (meeting_id, user_id, role) "
+                                "VALUES (?,?,?) ON CONFLICT (meeting_id, user_id) "
+                                "DO UPDATE SET role = excluded.role"));
+    return q.Bind(meeting_id).Bind(user_id).Bind(role).Run();
+  }
+
+  absl::Status DeleteParticipant(absl::string_view meeting_id, absl::string_view user_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("DELETE FROM participants WHERE meeting_id = ? AND user_id = ?"));
+    RETURN_IF_ERROR(q.Bind(meeting_id).Bind(user_id).Run());
+    if (q.Changes() == 0) {
+      return absl::NotFoundError(
+          absl::StrCat("user ", user_id, " is not a participant of meeting ", meeting_id));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<v1::MeetingRole> GetParticipantRole(absl::string_view meeting_id,
+                                                     absl::string_view user_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT role FROM participants WHERE meeting_id = ? AND user_id = ?"));
+    q.Bind(meeting_id).Bind(user_id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    return found ? static_cast<v1::MeetingRole>(q.Int(0)) : v1::MEETING_ROLE_UNSPECIFIED;
+  }
+
+  absl::StatusOr<Page<v1::Participant>> ListParticipants(absl::string_view meeting_id,
+                                                         const PageQuery& page) override {
+    int64_t after_role = -1;
+    std::string after_user;
+    if (!page.after.empty()) {
+      std::vector<std::string> parts = absl::StrSplit(page.after, kKeySeparator);
+      if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after_role)) return BadPageKey();
+      after_user = parts[1];
+    }
+    ASSIGN_OR_RETURN(Query q, Q("SELECT p.user_id, p.role, u.full_name, u.title, u.unit "
+                                "FROM participants p JOIN users u ON u.id = p.user_id "
+                                "WHERE p.meeting_id = ? AND (p.role, p.user_id) > (?, ?) "
+                                "ORDER BY p.role, p.user_id LIMIT ?"));
+    q.Bind(meeting_id).Bind(after_role).Bind(after_user).Bind(page.limit + 1);
+    Page<v1::Participant> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      v1::Participant& p = out.items.emplace_back();
+      p.set_meeting_id(std::string(meeting_id));
+      p.set_user_id(q.Text(0));
+      p.set_role(static_cast<v1::MeetingRole>(q.Int(1)));
+      p.set_full_name(q.Text(2));
+      p.set_title(q.Text(3));
+      p.set_unit(q.Text(4));
+    }
+    TrimPage(out, page.limit, [](const v1::Participant& p) {
+      return absl::StrCat(static_cast<int>(p.role()), std::string(1, kKeySeparator), p.user_id());
+    });
+    return out;
+  }
+
+  absl::StatusOr<std::vector<v1::AgendaItem>> ListAgendaItems(absl::string_view meeting_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT id, parent_id, position, title, presenter, "
+                                "planned_minutes FROM agenda_items WHERE meeting_id = ?"));
+    q.Bind(meeting_id);
+    std::vector<v1::AgendaItem> items;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      v1::AgendaItem& item = items.emplace_back();
+      item.set_id(q.Text(0));
+      item.set_parent_id(q.Text(1));
+      item.set_index(static_cast<int>(q.Int(2)));
+      item.set_title(q.Text(3));
+      item.set_presenter(q.Text(4));
+      item.set_planned_minutes(static_cast<int>(q.Int(5)));
+    }
+    return items;
+  }
+
+  absl::Status SaveAgendaItems(absl::string_view meeting_id, const std::vector<v1::AgendaItem>& items,
+                               const std::vector<std::string>& removed_ids) override {
+    for (const std::string& id : removed_ids) {
+      ASSIGN_OR_RETURN(Query q, Q("DELETE FROM agenda_items WHERE id = ? AND meeting_id = ?"));
+      RETURN_IF_ERROR(q.Bind(id).Bind(meeting_id).Run());
+    }
+    for (const v1::AgendaItem& item : items) {
+      ASSIGN_OR_RETURN(Query q, Q("INSERT INTO agenda_items (id, meeting_id, parent_id, position, "
+                                  "title, presenter, planned_minutes) VALUES (?,?,?,?,?,?,?) "
+                                  "ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, "
+                                  "position = excluded.position, title = excluded.title, "
+                                  "presenter = excluded.presenter, "
+                                  "planned_minutes = excluded.planned_minutes "
+                                  "WHERE meeting_id = excluded.meeting_id"));
+      q.Bind(item.id()).Bind(meeting_id).Bind(item.parent_id()).Bind(item.index());
+      q.Bind(item.title()).Bind(item.presenter()).Bind(item.planned_minutes());
+      RETURN_IF_ERROR(q.Run());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<StoredEvent> AppendEvent(absl::string_view meeting_id,
+                                          absl::string_view actor_user_id, int64_t time_micros,
+                                          const v1::EventBody& body) override {
+    ASSIGN_OR_RETURN(ChainHead head, GetChainHead(meeting_id));
+    StoredEvent event;
+    event.meeting_id = std::string(meeting_id);
+    event.seq = head.seq + 1;
+    event.time_micros = time_micros;
+    event.actor_user_id = std::string(actor_user_id);
+    if (!body.SerializeToString(&event.body)) return absl::InternalError("cannot encode event");
+    event.hash = ChainHash(head.seq == 0 ? GenesisHash() : head.hash, event);
+    {
+      ASSIGN_OR_RETURN(Query q, Q("INSERT INTO meeting_events (meeting_id, seq, time, actor, body, "
+                                  "hash) VALUES (?,?,?,?,?,?)"));
+      q.Bind(event.meeting_id).Bind(event.seq).Bind(event.time_micros).Bind(event.actor_user_id);
+      RETURN_IF_ERROR(q.BindBlob(event.body).BindBlob(event.hash).Run());
+    }
+    ASSIGN_OR_RETURN(Query q, Q("UPDATE meetings SET last_event_seq = ?, last_event_hash = ? "
+                                "WHERE id = ?"));
+    RETURN_IF_ERROR(q.Bind(event.seq).BindBlob(event.hash).Bind(meeting_id).Run());
+    if (appended_ != nullptr) appended_->push_back(event);
+    return event;
+  }
+
+  absl::StatusOr<std::vector<StoredEvent>> ReadEvents(absl::string_view meeting_id,
+                                                      int64_t after_seq, int limit) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT seq, time, actor, body, hash FROM meeting_events "
+                                "WHERE meeting_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
+    q.Bind(meeting_id).Bind(after_seq).Bind(limit);
+    std::vector<StoredEvent> events;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      StoredEvent& e = events.emplace_back();
+      e.meeting_id = std::string(meeting_id);
+      e.seq = q.Int(0);
+      e.time_micros = q.Int(1);
+      e.actor_user_id = q.Text(2);
+      e.body = q.Text(3);
+      e.hash = q.Text(4);
+    }
+    return events;
+  }
+
+  absl::StatusOr<ChainHead> GetChainHead(absl::string_view meeting_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT last_event_seq, last_event_hash FROM meetings WHERE id = ?"));
+    q.Bind(meeting_id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return absl::NotFoundError(absl::StrCat("meeting ", meeting_id, " does not exist"));
+    return ChainHead{q.Int(0), q.Text(1)};
+  }
+
+ private:
+  static v1::Organization ReadOrganization(Query& q) {
+    v1::Organization org;
+    org.set_id(q.Text(0));
+    org.set_name(q.Text(1));
+    org.mutable_create_time()->set_unix_micros(q.Int(2));
+    return org;
+  }
+
+  // The query asked for one row more than the page holds, to learn whether
+  // another page follows.
+  template <typename T, typename KeyFn>
+  static void TrimPage(Page<T>& page, int limit, KeyFn key) {
+    if (static_cast<int>(page.items.size()) > limit) {
+      page.items.resize(limit);
+      page.next = key(page.items.back());
+    }
+  }
+
+  Connection& conn_;
+  std::vector<StoredEvent>* appended_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
+
+  absl::Status Init() {
+    ASSIGN_OR_RETURN(writer_, Connection::Open(path_, /*read_only=*/false));
+    {
+      ASSIGN_OR_RETURN(Query mode, Prepared(*writer_, "PRAGMA journal_mode=WAL"));
+      ASSIGN_OR_RETURN(bool row, mode.Step());
+      if (!row || mode.Text(0) != "wal") {
+        return absl::UnavailableError(absl::StrCat("cannot switch ", path_, " to WAL mode"));
+      }
+    }
+    return Migrate();
+  }
+
+  absl::Status Write(const std::function<absl::Status(Transaction&)>& fn) override {
+    absl::MutexLock lock(&write_mu_);
+    RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+    std::vector<StoredEvent> appended;
+    SqliteTransaction tx(*writer_, &appended);
+    absl::Status status = fn(tx);
+    if (status.ok()) status = writer_->Exec("COMMIT");
+    if (!status.ok()) {
+      // A failed COMMIT may already have rolled back; ROLLBACK then says so, harmlessly.
+      (void)writer_->Exec("ROLLBACK");
+      return status;
+    }
+    // Under the write lock, so listeners hear events in commit order.
+    if (!appended.empty() && listener_) listener_(appended);
+    return absl::OkStatus();
+  }
+
+  absl::Status Read(const std::function<absl::Status(Transaction&)>& fn) override {
+    std::unique_ptr<Connection> conn;
+    {
+      absl::MutexLock lock(&readers_mu_);
+      if (!readers_.empty()) {
+        conn = std::move(readers_.back());
+        readers_.pop_back();
+      }
+    }
+    if (conn == nullptr) {
+      ASSIGN_OR_RETURN(conn, Connection::Open(path_, /*read_only=*/true));
+    }
+    absl::Status status = conn->Exec("BEGIN");
+    if (status.ok()) {
+      SqliteTransaction tx(*conn, nullptr);
+      status = fn(tx);
+      absl::Status end = conn->Exec("COMMIT");
+      if (status.ok()) status = end;
+    }
+    absl::MutexLock lock(&readers_mu_);
+    if (readers_.size() < kReaders) readers_.push_back(std::move(conn));
+    return status;
+  }
+
+  void SetEventListener(EventListener listener) override { listener_ = std::move(listener); }
+
+ private:
+  static absl::StatusOr<Query> Prepared(Connection& conn, const char* sql) {
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn.Prepare(sql));
+    return Query(conn.db(), stmt);
+  }
+
+  absl::Status Migrate() {
+    std::span<const char* const> migrations = SqliteMigrations();
+    int64_t version = 0;
+    {
+      ASSIGN_OR_RETURN(Query q, Prepared(*writer_, "PRAGMA user_version"));
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (row) version = q.Int(0);
+    }
+    if (version > static_cast<int64_t>(migrations.size())) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "database ", path_, " has schema version ", version,
+          ", newer than this Hopso knows (", migrations.size(),
+          "); it was written by a newer hopsod: upgrade hopsod, do not downgrade"));
+    }
+    for (size_t v = version; v < migrations.size(); ++v) {
+      RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+      absl::Status s = writer_->Exec(migrations[v]);
+      if (s.ok()) s = writer_->Exec(absl::StrCat("PRAGMA user_version = ", v + 1).c_str());
+      if (s.ok()) s = writer_->Exec("COMMIT");
+      if (!s.ok()) {
+        (void)writer_->Exec("ROLLBACK");
+        return absl::InternalError(absl::StrCat("migration ", v + 1, " failed: ", s.message()));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  const std::string path_;
+  absl::Mutex write_mu_;
+  std::unique_ptr<Connection> writer_;
+  absl::Mutex readers_mu_;
+  std::vector<std::unique_ptr<Connection>> readers_ ABSL_GUARDED_BY(readers_mu_);
+  EventListener listener_;
+};
+
+}  // namespace
+
+int SqliteSchemaVersion() { return static_cast<int>(SqliteMigrations().size()); }
+
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  auto store = std::make_unique<SqliteStore>(path);
+  RETURN_IF_ERROR(store->Init());
+  return store;
+}
+
+}  // namespace hopso::server
