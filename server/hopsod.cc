@@ -1,0 +1,140 @@
+// hopsod: the Hopso server.
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "server/services/grpc_services.h"
+#include "server/store/sqlite/sqlite_store.h"
+#include "server/tls_setup.h"
+#include "server/util/thread_pool.h"
+
+ABSL_FLAG(std::string, data_dir, "var", "Directory for the database, blobs and TLS files.");
+ABSL_FLAG(std::string, listen, "127.0.0.1:7443",
+          "host:port to listen on; port 0 picks a free one. Use 0.0.0.0:7443 for tablets.");
+ABSL_FLAG(bool, insecure, false, "Serve without TLS (only on a loopback address).");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain (default: self-signed in data_dir/tls).");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert.");
+ABSL_FLAG(int, threads, 8, "Worker threads for database work.");
+
+namespace hopso::server {
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "hopsod: %s\n", message.c_str());
+  return 1;
+}
+
+bool IsLoopback(absl::string_view host) {
+  return host == "localhost" || absl::StartsWith(host, "127.") || host == "[::1]" || host == "::1";
+}
+
+int Run(const sigset_t& stop_signals) {
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  const size_t colon = listen.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) ||
+      port < 0 || port > 65535) {
+    return Fail(absl::StrCat("--listen must be host:port, got '", listen, "'"));
+  }
+  const std::string host = listen.substr(0, colon);
+  if (absl::GetFlag(FLAGS_insecure) && !IsLoopback(host)) {
+    return Fail(absl::StrCat("--insecure is only allowed on a loopback address, not '", host,
+                             "': tablets must talk TLS"));
+  }
+
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec || access(data_dir.c_str(), W_OK) != 0) {
+    return Fail(absl::StrCat("data directory '", data_dir, "' is not writable",
+                             ec ? ": " + ec.message() : ""));
+  }
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenSqliteStore(data_dir + "/hopso.db");
+  if (!store.ok()) return Fail(std::string(store.status().message()));
+
+  std::shared_ptr<grpc::ServerCredentials> creds;
+  std::string mode = "insecure";
+  if (absl::GetFlag(FLAGS_insecure)) {
+    creds = grpc::InsecureServerCredentials();
+  } else {
+    absl::StatusOr<TlsIdentity> tls = LoadOrCreateTlsIdentity(
+        data_dir, absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key));
+    if (!tls.ok()) return Fail(std::string(tls.status().message()));
+    grpc::SslServerCredentialsOptions options;
+    options.pem_key_cert_pairs.push_back({tls->key_pem, tls->cert_pem});
+    creds = grpc::SslServerCredentials(options);
+    mode = "tls";
+  }
+
+  ThreadPool pool(std::max(1, absl::GetFlag(FLAGS_threads)));
+  HopsoServices services(**store, pool);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int selected_port = 0;
+  builder.AddListeningPort(listen, creds, &selected_port);
+  // Tablets on flaky Wi-Fi: ping idle connections so dead streams are noticed
+  // within a minute, and let clients ping us as often as every 10 s.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 20000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  builder.SetMaxReceiveMessageSize(8 << 20);
+  services.RegisterWith(builder);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || selected_port == 0) {
+    return Fail(absl::StrCat("cannot listen on ", listen,
+                             ": the port is taken or the address is not on this machine"));
+  }
+  std::fprintf(stdout, "hopsod listening on %s:%d (%s)\n", host.c_str(), selected_port,
+               mode.c_str());
+  std::fflush(stdout);
+  std::fprintf(stderr, "hopsod: data in %s, schema version %d\n", data_dir.c_str(),
+               SqliteSchemaVersion());
+
+  std::thread stopper([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    std::fprintf(stderr, "hopsod: %s received, shutting down\n", strsignal(signal));
+    // Streams end first, with a status telling tablets to resume elsewhere;
+    // unary calls in flight get five seconds to finish.
+    services.BeginShutdown();
+    server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  });
+  server->Wait();
+  stopper.join();
+  std::fprintf(stderr, "hopsod: stopped\n");
+  return 0;
+}
+
+}  // namespace
+}  // namespace hopso::server
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "The Hopso meeting server.\n  hopsod --data_dir var --listen 0.0.0.0:7443");
+  // Blocked before any thread exists (gRPC starts some early), so that every
+  // thread inherits the mask and only the stopper thread receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  absl::ParseCommandLine(argc, argv);
+  return hopso::server::Run(stop_signals);
+}

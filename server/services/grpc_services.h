@@ -1,0 +1,54 @@
+// The thin gRPC layer: callback services that authenticate, hand the work to
+// the pool (reactions must not block), call a handler, convert its status
+// and log one line per call.
+#ifndef HOPSO_SERVER_SERVICES_GRPC_SERVICES_H_
+#define HOPSO_SERVER_SERVICES_GRPC_SERVICES_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+
+#include "server/services/auth_handler.h"
+#include "server/services/directory_handler.h"
+#include "server/services/event_hub.h"
+#include "server/services/meeting_handler.h"
+#include "server/store/store.h"
+#include "server/util/thread_pool.h"
+
+namespace hopso::server {
+
+// HopsoServices
+//
+// Owns the handlers and the gRPC services over one store. Example:
+//   HopsoServices services(*store, pool);
+//   services.RegisterWith(builder);
+//   ... server->Wait() ...
+//   services.BeginShutdown();  // ends WatchMeeting streams with UNAVAILABLE
+//   server->Shutdown();
+class HopsoServices {
+ public:
+  HopsoServices(Store& store, ThreadPool& pool);
+  ~HopsoServices();
+
+  void RegisterWith(grpc::ServerBuilder& builder);
+  void BeginShutdown();
+
+ private:
+  class Auth;
+  class Directory;
+  class Meetings;
+
+  Store& store_;
+  ThreadPool& pool_;
+  EventHub hub_;
+  AuthHandler auth_;
+  DirectoryHandler directory_;
+  MeetingHandler meetings_;
+  std::unique_ptr<Auth> auth_service_;
+  std::unique_ptr<Directory> directory_service_;
+  std::unique_ptr<Meetings> meeting_service_;
+};
+
+}  // namespace hopso::server
+
+#endif  // HOPSO_SERVER_SERVICES_GRPC_SERVICES_H_
