@@ -94,6 +94,9 @@ int Run(const sigset_t& stop_signals) {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  // gRPC sets SO_REUSEPORT by default: a second hopsod would then share the
+  // port silently, each with its own view of live streams.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(8 << 20);
   services.RegisterWith(builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
