@@ -39,7 +39,8 @@ absl::Status AuthHandler::Login(const v1::LoginRequest& request, v1::LoginRespon
   if (!user.ok()) {
     if (!absl::IsNotFound(user.status())) return user.status();
     // Spend the same time as a real check, so timing does not tell which usernames exist.
-    VerifyPassword(request.password(), HashPassword("timing"));
+    static const std::string* const kDecoy = new std::string(HashPassword("decoy"));
+    VerifyPassword(request.password(), *kDecoy);
     return WrongCredentials();
   }
   if (user->locked_until_micros > absl::ToUnixMicros(now)) {
