@@ -21,7 +21,9 @@ std::span<const char* const> SqliteMigrations();
 
 namespace {
 
-constexpr int kReaders = 4;
+// Idle read connections kept open (with their prepared statements); more are
+// opened under load and closed after.
+constexpr size_t kReaders = 16;
 constexpr char kKeySeparator = '\x1f';
 
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
