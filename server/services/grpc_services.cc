@@ -185,8 +185,10 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::MeetingEvent>,
       subscribed_ = hub_.Subscribe(meeting_id_, this);
     }
     absl::StatusOr<Caller> caller = env_.auth.Authenticate(authorization);
-    absl::StatusOr<int64_t> head = caller.status();
-    if (caller.ok()) {
+    absl::StatusOr<int64_t> head;
+    if (!caller.ok()) {
+      head = caller.status();
+    } else {
       user_ = caller->user_id;
       head = sent_seq_initial_ < 0 ? absl::InvalidArgumentError("after_seq must not be negative")
                                    : meetings.CheckWatch(*caller, meeting_id_);

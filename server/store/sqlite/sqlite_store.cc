@@ -82,6 +82,16 @@ class Connection {
     return absl::OkStatus();
   }
 
+  // Runs a statement that returns no rows through the statement cache.
+  absl::Status Run(const char* sql) {
+    absl::StatusOr<sqlite3_stmt*> stmt = Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    int rc = sqlite3_step(*stmt);
+    sqlite3_reset(*stmt);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return SqliteError(db_, rc, sql);
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<sqlite3_stmt*> Prepare(const char* sql) {
     auto it = statements_.find(sql);
     if (it != statements_.end()) {
@@ -621,14 +631,14 @@ class SqliteStore final : public Store {
 
   absl::Status Write(const std::function<absl::Status(Transaction&)>& fn) override {
     absl::MutexLock lock(&write_mu_);
-    RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+    RETURN_IF_ERROR(writer_->Run("BEGIN IMMEDIATE"));
     std::vector<StoredEvent> appended;
     SqliteTransaction tx(*writer_, &appended);
     absl::Status status = fn(tx);
-    if (status.ok()) status = writer_->Exec("COMMIT");
+    if (status.ok()) status = writer_->Run("COMMIT");
     if (!status.ok()) {
       // A failed COMMIT may already have rolled back; ROLLBACK then says so, harmlessly.
-      (void)writer_->Exec("ROLLBACK");
+      (void)writer_->Run("ROLLBACK");
       return status;
     }
     // Under the write lock, so listeners hear events in commit order.
@@ -648,11 +658,11 @@ class SqliteStore final : public Store {
     if (conn == nullptr) {
       ASSIGN_OR_RETURN(conn, Connection::Open(path_, /*read_only=*/true));
     }
-    absl::Status status = conn->Exec("BEGIN");
+    absl::Status status = conn->Run("BEGIN");
     if (status.ok()) {
       SqliteTransaction tx(*conn, nullptr);
       status = fn(tx);
-      absl::Status end = conn->Exec("COMMIT");
+      absl::Status end = conn->Run("COMMIT");
       if (status.ok()) status = end;
     }
     absl::MutexLock lock(&readers_mu_);
@@ -683,12 +693,12 @@ class SqliteStore final : public Store {
           "); it was written by a newer hopsod: upgrade hopsod, do not downgrade"));
     }
     for (size_t v = version; v < migrations.size(); ++v) {
-      RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+      RETURN_IF_ERROR(writer_->Run("BEGIN IMMEDIATE"));
       absl::Status s = writer_->Exec(migrations[v]);
       if (s.ok()) s = writer_->Exec(absl::StrCat("PRAGMA user_version = ", v + 1).c_str());
-      if (s.ok()) s = writer_->Exec("COMMIT");
+      if (s.ok()) s = writer_->Run("COMMIT");
       if (!s.ok()) {
-        (void)writer_->Exec("ROLLBACK");
+        (void)writer_->Run("ROLLBACK");
         return absl::InternalError(absl::StrCat("migration ", v + 1, " failed: ", s.message()));
       }
     }
