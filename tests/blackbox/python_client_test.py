@@ -135,13 +135,17 @@ class Hopsod:
     """SIGTERM; returns the exit code."""
     self.process.send_signal(signal.SIGTERM)
     try:
-      code = self.process.wait(timeout=_DEADLINE_S)
-    except subprocess.TimeoutExpired:
+      return self.process.wait(timeout=_DEADLINE_S)
+    finally:
+      self.kill()
+
+  def kill(self):
+    """Makes sure the process is gone, whatever happened before."""
+    if self.process.poll() is None:
       self.process.kill()
-      code = self.process.wait()
+      self.process.wait()
     self.process.stdout.close()
     self.stderr.close()
-    return code
 
 
 class BlackBoxTest(unittest.TestCase):
@@ -149,6 +153,7 @@ class BlackBoxTest(unittest.TestCase):
   @classmethod
   def setUpClass(cls):
     cls.tmp = tempfile.mkdtemp(prefix="hopso-blackbox-")
+    cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
     data_dir = os.path.join(cls.tmp, "data")
     os.mkdir(data_dir)
     init = subprocess.run(
@@ -158,6 +163,7 @@ class BlackBoxTest(unittest.TestCase):
     if init.returncode != 0:
       raise RuntimeError(f"hopsoctl init exited {init.returncode}:\n{init.stderr}")
     cls.server = Hopsod(data_dir)
+    cls.addClassCleanup(cls.server.kill)
     cls.channel = cls.server.channel()
     cls.auth = auth_pb2_grpc.AuthServiceStub(cls.channel)
     cls.directory = directory_pb2_grpc.DirectoryServiceStub(cls.channel)
@@ -174,7 +180,6 @@ class BlackBoxTest(unittest.TestCase):
     cls.channel.close()
     code = cls.server.terminate()
     log = cls.server.log()
-    shutil.rmtree(cls.tmp, ignore_errors=True)
     if code != 0:
       raise AssertionError(f"hopsod exited {code} on SIGTERM, expected 0:\n{log}")
 
