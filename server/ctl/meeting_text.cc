@@ -1,0 +1,121 @@
+#include "server/ctl/meeting_text.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "server/ctl/format.h"
+#include "server/domain/meeting_lifecycle.h"
+
+namespace hopso::ctl {
+namespace {
+
+std::string MeetingLine(const v1::Meeting& meeting) {
+  return absl::StrCat("\"", meeting.title(), "\", ", meeting.place(), ", ",
+                      FormatMeetingTime(meeting.start_time().unix_micros()), " - ",
+                      FormatMeetingTime(meeting.end_time().unix_micros()));
+}
+
+absl::string_view ChangeVerb(v1::AgendaChanged::Change change) {
+  switch (change) {
+    case v1::AgendaChanged::CHANGE_ADDED: return "added";
+    case v1::AgendaChanged::CHANGE_UPDATED: return "updated";
+    case v1::AgendaChanged::CHANGE_MOVED: return "moved";
+    case v1::AgendaChanged::CHANGE_REMOVED: return "removed";
+    default: return "changed";
+  }
+}
+
+}  // namespace
+
+std::string AgendaText(const v1::Agenda& agenda) {
+  std::string out;
+  for (const v1::AgendaItem& item : agenda.items()) {
+    absl::StrAppend(&out, item.parent_id().empty() ? "" : "  ", item.number(), "\t", item.id(),
+                    "\t", item.title(), "\t", item.presenter(), "\t", item.planned_minutes(),
+                    " min\n");
+  }
+  return out;
+}
+
+std::string MeetingText(const v1::Meeting& meeting) {
+  return absl::StrCat(
+      "id:           ", meeting.id(), "\n",
+      "title:        ", meeting.title(), "\n",
+      "place:        ", meeting.place(), "\n",
+      "time:         ", FormatMeetingTime(meeting.start_time().unix_micros()), " - ",
+      FormatMeetingTime(meeting.end_time().unix_micros()), " (+07:00)\n",
+      "state:        ", server::StateName(meeting.state()), "\n",
+      "organisation: ", meeting.organization_id(), "\n",
+      "current item: ", meeting.current_item_id(), "\n",
+      "your role:    ", MeetingRoleLabel(meeting.my_role()), "\n",
+      "last event:   ", meeting.last_event_seq(), "\n");
+}
+
+const v1::AgendaItem* AddedItem(const v1::Agenda& agenda, absl::string_view parent_id,
+                                int index) {
+  const v1::AgendaItem* last = nullptr;
+  for (const v1::AgendaItem& item : agenda.items()) {
+    if (item.parent_id() != parent_id) continue;
+    if (item.index() == index) return &item;
+    if (last == nullptr || item.index() > last->index()) last = &item;
+  }
+  return index < 0 || (last != nullptr && index > last->index()) ? last : nullptr;
+}
+
+absl::string_view EventKind(const v1::MeetingEvent& event) {
+  const auto* field = v1::EventBody::descriptor()->FindFieldByNumber(event.body().kind_case());
+  return field == nullptr ? absl::string_view("unknown") : absl::string_view(field->name());
+}
+
+std::string EventDescriber::ItemText(absl::string_view item_id) const {
+  auto it = items_.find(item_id);
+  if (it == items_.end()) return absl::StrCat("item ", item_id);
+  return absl::StrCat(it->second.number(), " ", it->second.title());
+}
+
+std::string EventDescriber::Summary(const v1::MeetingEvent& event) {
+  const v1::EventBody& body = event.body();
+  switch (body.kind_case()) {
+    case v1::EventBody::kMeetingCreated:
+      return absl::StrCat("meeting created: ", MeetingLine(body.meeting_created().meeting()));
+    case v1::EventBody::kMeetingUpdated:
+      return absl::StrCat("meeting updated: ", MeetingLine(body.meeting_updated().meeting()));
+    case v1::EventBody::kStateChanged:
+      return absl::StrCat("state: ", server::StateName(body.state_changed().from()), " -> ",
+                          server::StateName(body.state_changed().to()));
+    case v1::EventBody::kAgendaChanged: {
+      const v1::AgendaChanged& change = body.agenda_changed();
+      // A removed item is gone from the new agenda: name it before forgetting it.
+      const std::string removed = ItemText(change.item_id());
+      items_.clear();
+      for (const v1::AgendaItem& item : change.agenda().items()) items_[item.id()] = item;
+      const int count = change.agenda().items_size();
+      return absl::StrCat(
+          "agenda item ", ChangeVerb(change.change()), ": ",
+          change.change() == v1::AgendaChanged::CHANGE_REMOVED ? removed
+                                                                : ItemText(change.item_id()),
+          " (", count, count == 1 ? " item)" : " items)");
+    }
+    case v1::EventBody::kParticipantChanged: {
+      const v1::ParticipantChanged& change = body.participant_changed();
+      const v1::Participant& p = change.participant();
+      if (change.removed()) return absl::StrCat("participant removed: ", p.full_name());
+      return absl::StrCat("participant: ", p.full_name(), " (", p.title(), ") as ",
+                          MeetingRoleLabel(p.role()));
+    }
+    case v1::EventBody::kCurrentItemChanged: {
+      const std::string& item_id = body.current_item_changed().item_id();
+      if (item_id.empty()) return "current item cleared";
+      return absl::StrCat("current item: ", ItemText(item_id));
+    }
+    default:
+      return "(an event kind this hopsoctl does not know)";
+  }
+}
+
+std::string EventDescriber::Line(const v1::MeetingEvent& event) {
+  return absl::StrFormat("%4d  %s  %-20s  %s", event.seq(),
+                         FormatMeetingTime(event.time().unix_micros(), /*with_seconds=*/true),
+                         EventKind(event), Summary(event));
+}
+
+}  // namespace hopso::ctl

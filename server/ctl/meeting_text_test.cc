@@ -1,0 +1,111 @@
+#include "server/ctl/meeting_text.h"
+
+#include "gtest/gtest.h"
+
+namespace hopso::ctl {
+namespace {
+
+v1::AgendaItem Item(const std::string& id, const std::string& parent, int index,
+                    const std::string& number, const std::string& title) {
+  v1::AgendaItem item;
+  item.set_id(id);
+  item.set_parent_id(parent);
+  item.set_index(index);
+  item.set_number(number);
+  item.set_title(title);
+  return item;
+}
+
+v1::Agenda TwoLevelAgenda() {
+  v1::Agenda agenda;
+  *agenda.add_items() = Item("a", "", 0, "1", "Khai mạc");
+  *agenda.add_items() = Item("b", "", 1, "2", "Kinh tế - xã hội");
+  *agenda.add_items() = Item("b1", "b", 0, "2.1", "Báo cáo");
+  *agenda.add_items() = Item("b2", "b", 1, "2.2", "Thảo luận");
+  *agenda.add_items() = Item("c", "", 2, "3", "Bế mạc");
+  return agenda;
+}
+
+TEST(AddedItemTest, FindsByParentAndIndex) {
+  const v1::Agenda agenda = TwoLevelAgenda();
+  const struct {
+    std::string parent;
+    int index;
+    const char* id;
+  } kCases[] = {{"", -1, "c"}, {"", 0, "a"}, {"b", -1, "b2"}, {"b", 0, "b1"},
+                {"b", 7, "b2"}, {"a", -1, nullptr}};
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.parent + "/" + std::to_string(c.index));
+    const v1::AgendaItem* item = AddedItem(agenda, c.parent, c.index);
+    if (c.id == nullptr) {
+      EXPECT_EQ(item, nullptr);
+    } else {
+      ASSERT_NE(item, nullptr);
+      EXPECT_EQ(item->id(), c.id);
+    }
+  }
+}
+
+TEST(AgendaTextTest, IndentsSubItems) {
+  v1::Agenda agenda;
+  *agenda.add_items() = Item("b", "", 0, "1", "Kinh tế");
+  v1::AgendaItem sub = Item("b1", "b", 0, "1.1", "Báo cáo");
+  sub.set_presenter("Bùi Thị Hòa");
+  sub.set_planned_minutes(20);
+  *agenda.add_items() = sub;
+  EXPECT_EQ(AgendaText(agenda),
+            "1\tb\tKinh tế\t\t0 min\n"
+            "  1.1\tb1\tBáo cáo\tBùi Thị Hòa\t20 min\n");
+}
+
+v1::MeetingEvent AgendaEvent(int64_t seq, v1::AgendaChanged::Change change,
+                             const std::string& item_id, const v1::Agenda& agenda) {
+  v1::MeetingEvent event;
+  event.set_seq(seq);
+  v1::AgendaChanged* body = event.mutable_body()->mutable_agenda_changed();
+  body->set_change(change);
+  body->set_item_id(item_id);
+  *body->mutable_agenda() = agenda;
+  return event;
+}
+
+TEST(EventDescriberTest, NamesItemsFromEarlierAgendaEvents) {
+  EventDescriber describer;
+  v1::MeetingEvent current;
+  current.set_seq(2);
+  current.mutable_body()->mutable_current_item_changed()->set_item_id("b1");
+  // Before any agenda event the id is all it knows.
+  EXPECT_EQ(describer.Summary(current), "current item: item b1");
+
+  const v1::Agenda agenda = TwoLevelAgenda();
+  EXPECT_EQ(describer.Summary(AgendaEvent(1, v1::AgendaChanged::CHANGE_ADDED, "c", agenda)),
+            "agenda item added: 3 Bế mạc (5 items)");
+  EXPECT_EQ(describer.Summary(current), "current item: 2.1 Báo cáo");
+
+  v1::Agenda without_c = agenda;
+  without_c.mutable_items()->RemoveLast();
+  EXPECT_EQ(describer.Summary(AgendaEvent(3, v1::AgendaChanged::CHANGE_REMOVED, "c", without_c)),
+            "agenda item removed: 3 Bế mạc (4 items)");
+}
+
+TEST(EventDescriberTest, LineHasSeqTimeKindSummary) {
+  EventDescriber describer;
+  v1::MeetingEvent event;
+  event.set_seq(7);
+  event.mutable_time()->set_unix_micros(1796086805LL * 1000000);  // 08:00:05 in Vietnam
+  v1::MeetingStateChanged* state = event.mutable_body()->mutable_state_changed();
+  state->set_from(v1::MEETING_STATE_PUBLISHED);
+  state->set_to(v1::MEETING_STATE_IN_PROGRESS);
+  EXPECT_EQ(describer.Line(event),
+            "   7  2026-12-01 08:00:05  state_changed         state: published -> in progress");
+}
+
+TEST(EventDescriberTest, UnknownKind) {
+  v1::MeetingEvent event;  // no body: what an older hopsoctl sees of a newer kind
+  EXPECT_EQ(EventKind(event), "unknown");
+  EventDescriber describer;
+  EXPECT_EQ(describer.Summary(event), "(an event kind this hopsoctl does not know)");
+}
+
+}  // namespace
+}  // namespace hopso::ctl
