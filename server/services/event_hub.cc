@@ -1,5 +1,7 @@
 #include "server/services/event_hub.h"
 
+#include "server/services/wire.h"
+
 namespace hopso::server {
 
 v1::MeetingEvent EventHub::ToProto(const StoredEvent& event) {
@@ -15,13 +17,17 @@ v1::MeetingEvent EventHub::ToProto(const StoredEvent& event) {
   return out;
 }
 
+std::shared_ptr<const EncodedEvent> EventHub::Encode(const StoredEvent& event) {
+  return std::make_shared<const EncodedEvent>(EncodedEvent{event.seq, ToByteBuffer(ToProto(event))});
+}
+
 void EventHub::Publish(const std::vector<StoredEvent>& events) {
   absl::flat_hash_map<std::string, int64_t> heads;
   {
     absl::MutexLock lock(&window_mu_);
     for (const StoredEvent& event : events) {
       auto& window = window_[event.meeting_id];
-      window.push_back(std::make_shared<const v1::MeetingEvent>(ToProto(event)));
+      window.push_back(Encode(event));
       if (window.size() > kWindow) window.pop_front();
       heads[event.meeting_id] = event.seq;
     }
@@ -45,14 +51,14 @@ void EventHub::Publish(const std::vector<StoredEvent>& events) {
   }
 }
 
-std::shared_ptr<const v1::MeetingEvent> EventHub::Lookup(const std::string& meeting_id,
+std::shared_ptr<const EncodedEvent> EventHub::Lookup(const std::string& meeting_id,
                                                          int64_t seq) {
   absl::MutexLock lock(&window_mu_);
   auto it = window_.find(meeting_id);
   if (it == window_.end() || it->second.empty()) return nullptr;
   const auto& window = it->second;
-  const int64_t first = window.front()->seq();
-  if (seq < first || seq > window.back()->seq()) return nullptr;
+  const int64_t first = window.front()->seq;
+  if (seq < first || seq > window.back()->seq) return nullptr;
   return window[seq - first];
 }
 

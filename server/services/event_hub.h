@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "hopso/v1/meeting.pb.h"
 #include "server/store/store.h"
 
@@ -37,6 +38,12 @@ class EventSubscriber {
   std::atomic<int> refs_{1};
 };
 
+// A committed event as sent to tablets: encoded once, shared by every stream.
+struct EncodedEvent {
+  int64_t seq;
+  grpc::ByteBuffer bytes;
+};
+
 class EventHub {
  public:
   // Recent events kept per meeting.
@@ -50,7 +57,7 @@ class EventHub {
   // Lookup
   //
   // The event `seq` of `meeting_id` if it is in the window.
-  std::shared_ptr<const v1::MeetingEvent> Lookup(const std::string& meeting_id, int64_t seq);
+  std::shared_ptr<const EncodedEvent> Lookup(const std::string& meeting_id, int64_t seq);
 
   // Subscribe returns false once Shutdown has begun.
   bool Subscribe(const std::string& meeting_id, EventSubscriber* subscriber);
@@ -60,10 +67,11 @@ class EventHub {
   void Shutdown();
 
   static v1::MeetingEvent ToProto(const StoredEvent& event);
+  static std::shared_ptr<const EncodedEvent> Encode(const StoredEvent& event);
 
  private:
   absl::Mutex window_mu_;
-  absl::flat_hash_map<std::string, std::deque<std::shared_ptr<const v1::MeetingEvent>>> window_
+  absl::flat_hash_map<std::string, std::deque<std::shared_ptr<const EncodedEvent>>> window_
       ABSL_GUARDED_BY(window_mu_);
 
   absl::Mutex subscribers_mu_;

@@ -1,14 +1,21 @@
 #include "server/services/grpc_services.h"
 
+#include <grpcpp/impl/codegen/server_callback_handlers.h>
+
 #include <cstdio>
+#include <deque>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/descriptor.h"
 #include "hopso/v1/auth.grpc.pb.h"
 #include "hopso/v1/directory.grpc.pb.h"
 #include "hopso/v1/meeting.grpc.pb.h"
 #include "server/services/status_convert.h"
+#include "server/services/wire.h"
+#include "server/util/status_macros.h"
 
 namespace hopso::server {
 namespace {
@@ -31,101 +38,29 @@ std::string AuthorizationOf(const grpc::CallbackServerContext* ctx) {
                                             : std::string(it->second.data(), it->second.size());
 }
 
+}  // namespace
+
 // Context shared by every call of one HopsoServices.
-struct CallEnv {
+struct HopsoServices::CallEnv {
   ThreadPool& pool;
   AuthHandler& auth;
 };
 
-// Runs `fn(caller)` on the pool and finishes the call with its status. With
-// `authenticate` false (Login), `fn` gets an empty Caller.
-template <typename Fn>
-grpc::ServerUnaryReactor* Serve(CallEnv env, grpc::CallbackServerContext* ctx,
-                                const char* method, bool authenticate, Fn fn) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  const absl::Time start = absl::Now();
-  env.pool.Schedule([env, reactor, method, authenticate, start, fn = std::move(fn),
-                     authorization = AuthorizationOf(ctx)]() mutable {
-    absl::Status status;
-    std::string user;
-    if (authenticate) {
-      absl::StatusOr<Caller> caller = env.auth.Authenticate(authorization);
-      if (caller.ok()) {
-        user = caller->user_id;
-        status = fn(*caller);
-      } else {
-        status = caller.status();
-      }
-    } else {
-      status = fn(Caller{});
-    }
-    LogCall(method, user, status, absl::Now() - start);
-    reactor->Finish(ToGrpcStatus(status));
-  });
-  return reactor;
-}
+namespace {
 
-#define HOPSO_SERVE(Service, Method, Req, Resp, call)                                         \
-  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* ctx, const v1::Req* req,      \
-                                   v1::Resp* resp) override {                                 \
-    return Serve(env_, ctx, #Service "/" #Method, true,                                       \
-                 [this, req, resp](const Caller& caller) { return call; });                   \
-  }
-
-}  // namespace
-
-class HopsoServices::Auth final : public v1::AuthService::CallbackService {
- public:
-  Auth(CallEnv env, AuthHandler& h) : env_(env), h_(h) {}
-
-  grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* ctx, const v1::LoginRequest* req,
-                                  v1::LoginResponse* resp) override {
-    return Serve(env_, ctx, "AuthService/Login", false,
-                 [this, req, resp](const Caller&) { return h_.Login(*req, resp); });
-  }
-  HOPSO_SERVE(AuthService, Logout, LogoutRequest, LogoutResponse, h_.Logout(caller))
-  HOPSO_SERVE(AuthService, WhoAmI, WhoAmIRequest, WhoAmIResponse, h_.WhoAmI(caller, resp))
-
- private:
-  CallEnv env_;
-  AuthHandler& h_;
-};
-
-class HopsoServices::Directory final : public v1::DirectoryService::CallbackService {
- public:
-  Directory(CallEnv env, DirectoryHandler& h) : env_(env), h_(h) {}
-
-  HOPSO_SERVE(DirectoryService, CreateOrganization, CreateOrganizationRequest, Organization,
-              h_.CreateOrganization(caller, *req, resp))
-  HOPSO_SERVE(DirectoryService, GetOrganization, GetOrganizationRequest, Organization,
-              h_.GetOrganization(caller, *req, resp))
-  HOPSO_SERVE(DirectoryService, ListOrganizations, ListOrganizationsRequest,
-              ListOrganizationsResponse, h_.ListOrganizations(caller, *req, resp))
-  HOPSO_SERVE(DirectoryService, CreateUser, CreateUserRequest, User, h_.CreateUser(caller, *req, resp))
-  HOPSO_SERVE(DirectoryService, GetUser, GetUserRequest, User, h_.GetUser(caller, *req, resp))
-  HOPSO_SERVE(DirectoryService, ListUsers, ListUsersRequest, ListUsersResponse,
-              h_.ListUsers(caller, *req, resp))
-  HOPSO_SERVE(DirectoryService, SetPassword, SetPasswordRequest, SetPasswordResponse,
-              h_.SetPassword(caller, *req, resp))
-  HOPSO_SERVE(DirectoryService, ImportUsers, ImportUsersRequest, ImportUsersResponse,
-              h_.ImportUsers(caller, *req, resp))
-
- private:
-  CallEnv env_;
-  DirectoryHandler& h_;
-};
+using CallEnv = HopsoServices::CallEnv;
 
 // One WatchMeeting stream: replays from after_seq, then follows live. At most
 // one write is in flight; what to send next is always "the event after the
 // last one sent", found in the hub's window or read from the store, so a slow
 // tablet costs a position, not a queue.
-class WatchReactor final : public grpc::ServerWriteReactor<v1::MeetingEvent>,
+class WatchReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                            public EventSubscriber {
  public:
   WatchReactor(CallEnv env, Store& store, EventHub& hub, MeetingHandler& meetings,
-               grpc::CallbackServerContext* ctx, const v1::WatchMeetingRequest* req)
-      : env_(env), store_(store), hub_(hub), meeting_id_(req->meeting_id()),
-        start_(absl::Now()), sent_seq_initial_(req->after_seq()), sent_seq_(req->after_seq()) {
+               grpc::CallbackServerContext* ctx, const v1::WatchMeetingRequest& req)
+      : env_(env), store_(store), hub_(hub), meeting_id_(req.meeting_id()),
+        start_(absl::Now()), sent_seq_initial_(req.after_seq()), sent_seq_(req.after_seq()) {
     Ref();  // held by the start task
     env_.pool.Schedule([this, &meetings, authorization = AuthorizationOf(ctx)] {
       Start(meetings, authorization);
@@ -151,7 +86,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::MeetingEvent>,
       FinishLocked(absl::CancelledError("the stream was closed"));
       return;
     }
-    sent_seq_ = in_flight_->seq();
+    sent_seq_ = in_flight_->seq;
     in_flight_.reset();
     if (pending_finish_) {
       FinishLocked(*pending_finish_);
@@ -212,9 +147,9 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::MeetingEvent>,
   void PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (!started_ || finished_ || writing_ || loading_ || sent_seq_ >= head_seq_) return;
     const int64_t next = sent_seq_ + 1;
-    while (!backlog_.empty() && backlog_.front()->seq() < next) backlog_.pop_front();
-    std::shared_ptr<const v1::MeetingEvent> event;
-    if (!backlog_.empty() && backlog_.front()->seq() == next) {
+    while (!backlog_.empty() && backlog_.front()->seq < next) backlog_.pop_front();
+    std::shared_ptr<const EncodedEvent> event;
+    if (!backlog_.empty() && backlog_.front()->seq == next) {
       event = backlog_.front();
       backlog_.pop_front();
     } else {
@@ -226,7 +161,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::MeetingEvent>,
     }
     in_flight_ = std::move(event);
     writing_ = true;
-    StartWrite(in_flight_.get());
+    StartWrite(&in_flight_->bytes);
   }
 
   // Reads the next batch from the store off the reactor thread.
@@ -250,7 +185,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::MeetingEvent>,
         } else {
           backlog_.clear();
           for (const StoredEvent& e : events) {
-            backlog_.push_back(std::make_shared<const v1::MeetingEvent>(EventHub::ToProto(e)));
+            backlog_.push_back(EventHub::Encode(e));
           }
           PumpLocked();
         }
@@ -287,75 +222,235 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::MeetingEvent>,
   bool loading_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<absl::Status> pending_finish_ ABSL_GUARDED_BY(mu_);
-  std::shared_ptr<const v1::MeetingEvent> in_flight_ ABSL_GUARDED_BY(mu_);
-  std::deque<std::shared_ptr<const v1::MeetingEvent>> backlog_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const EncodedEvent> in_flight_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::shared_ptr<const EncodedEvent>> backlog_ ABSL_GUARDED_BY(mu_);
 };
 
-class HopsoServices::Meetings final : public v1::MeetingService::CallbackService {
+}  // namespace
+
+// Every RPC by "Service/Method": unary ones as functions over raw buffers,
+// the streaming one as a reactor factory.
+class HopsoServices::Dispatcher {
  public:
-  Meetings(CallEnv env, Store& store, EventHub& hub, MeetingHandler& h)
-      : env_(env), store_(store), hub_(hub), h_(h) {}
+  using RawUnary =
+      std::function<absl::Status(const Caller&, const grpc::ByteBuffer&, grpc::ByteBuffer*)>;
+  using StreamFactory = std::function<grpc::ServerWriteReactor<grpc::ByteBuffer>*(
+      grpc::CallbackServerContext*, const grpc::ByteBuffer*)>;
 
-  HOPSO_SERVE(MeetingService, CreateMeeting, CreateMeetingRequest, Meeting,
-              h_.CreateMeeting(caller, *req, resp))
-  HOPSO_SERVE(MeetingService, GetMeeting, GetMeetingRequest, Meeting, h_.GetMeeting(caller, *req, resp))
-  HOPSO_SERVE(MeetingService, ListMeetings, ListMeetingsRequest, ListMeetingsResponse,
-              h_.ListMeetings(caller, *req, resp))
-  HOPSO_SERVE(MeetingService, UpdateMeeting, UpdateMeetingRequest, Meeting,
-              h_.UpdateMeeting(caller, *req, resp))
-  HOPSO_SERVE(MeetingService, PublishMeeting, MeetingLifecycleRequest, Meeting,
-              h_.ChangeState(caller, "PublishMeeting", LifecycleAction::kPublish, *req, resp))
-  HOPSO_SERVE(MeetingService, StartMeeting, MeetingLifecycleRequest, Meeting,
-              h_.ChangeState(caller, "StartMeeting", LifecycleAction::kStart, *req, resp))
-  HOPSO_SERVE(MeetingService, EndMeeting, MeetingLifecycleRequest, Meeting,
-              h_.ChangeState(caller, "EndMeeting", LifecycleAction::kEnd, *req, resp))
-  HOPSO_SERVE(MeetingService, ArchiveMeeting, MeetingLifecycleRequest, Meeting,
-              h_.ChangeState(caller, "ArchiveMeeting", LifecycleAction::kArchive, *req, resp))
-  HOPSO_SERVE(MeetingService, GetAgenda, GetAgendaRequest, Agenda, h_.GetAgenda(caller, *req, resp))
-  HOPSO_SERVE(MeetingService, AddAgendaItem, AddAgendaItemRequest, Agenda,
-              h_.AddAgendaItem(caller, *req, resp))
-  HOPSO_SERVE(MeetingService, UpdateAgendaItem, UpdateAgendaItemRequest, Agenda,
-              h_.UpdateAgendaItem(caller, *req, resp))
-  HOPSO_SERVE(MeetingService, MoveAgendaItem, MoveAgendaItemRequest, Agenda,
-              h_.MoveAgendaItem(caller, *req, resp))
-  HOPSO_SERVE(MeetingService, RemoveAgendaItem, RemoveAgendaItemRequest, Agenda,
-              h_.RemoveAgendaItem(caller, *req, resp))
-  HOPSO_SERVE(MeetingService, SetCurrentItem, SetCurrentItemRequest, Meeting,
-              h_.SetCurrentItem(caller, *req, resp))
-  HOPSO_SERVE(MeetingService, AddParticipant, AddParticipantRequest, Participant,
-              h_.AddParticipant(caller, *req, resp))
-  HOPSO_SERVE(MeetingService, RemoveParticipant, RemoveParticipantRequest,
-              RemoveParticipantResponse, h_.RemoveParticipant(caller, *req, resp))
-  HOPSO_SERVE(MeetingService, ListParticipants, ListParticipantsRequest, ListParticipantsResponse,
-              h_.ListParticipants(caller, *req, resp))
+  explicit Dispatcher(CallEnv env) : env_(env) {}
 
-  grpc::ServerWriteReactor<v1::MeetingEvent>* WatchMeeting(
-      grpc::CallbackServerContext* ctx, const v1::WatchMeetingRequest* req) override {
-    return new WatchReactor(env_, store_, hub_, h_, ctx, req);
+  // Add
+  //
+  // A handler method `absl::Status H::M(const Caller&, const Req&, Resp*)`.
+  template <typename H, typename Req, typename Resp>
+  void Add(const std::string& name, H* handler,
+           absl::Status (H::*method)(const Caller&, const Req&, Resp*)) {
+    AddFn<Req, Resp>(name, /*authenticate=*/true,
+                     [handler, method](const Caller& c, const Req& req, Resp* resp) {
+                       return (handler->*method)(c, req, resp);
+                     });
+  }
+
+  template <typename Req, typename Resp>
+  void AddFn(const std::string& name, bool authenticate,
+             std::function<absl::Status(const Caller&, const Req&, Resp*)> fn) {
+    unary_[name] = Unary{
+        [fn = std::move(fn)](const Caller& caller, const grpc::ByteBuffer& in,
+                             grpc::ByteBuffer* out) -> absl::Status {
+          Req req;
+          RETURN_IF_ERROR(ParseByteBuffer(in, &req));
+          Resp resp;
+          RETURN_IF_ERROR(fn(caller, req, &resp));
+          *out = ToByteBuffer(resp);
+          return absl::OkStatus();
+        },
+        authenticate};
+  }
+
+  void AddStream(const std::string& name, StreamFactory factory) {
+    streams_[name] = std::move(factory);
+  }
+
+  bool Handles(const std::string& name) const {
+    return unary_.contains(name) || streams_.contains(name);
+  }
+
+  // Runs the call on the pool: authenticate, parse, handle, log, finish.
+  grpc::ServerUnaryReactor* ServeUnary(const std::string& name, grpc::CallbackServerContext* ctx,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) {
+    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+    const Unary& method = unary_.at(name);
+    env_.pool.Schedule([this, &name, &method, reactor, request, response, start = absl::Now(),
+                        authorization = AuthorizationOf(ctx)] {
+      absl::Status status;
+      std::string user;
+      if (method.authenticate) {
+        absl::StatusOr<Caller> caller = env_.auth.Authenticate(authorization);
+        if (caller.ok()) {
+          user = caller->user_id;
+          status = method.fn(*caller, *request, response);
+        } else {
+          status = caller.status();
+        }
+      } else {
+        status = method.fn(Caller{}, *request, response);
+      }
+      LogCall(name, user, status, absl::Now() - start);
+      reactor->Finish(ToGrpcStatus(status));
+    });
+    return reactor;
+  }
+
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* ServeStream(const std::string& name,
+                                                          grpc::CallbackServerContext* ctx,
+                                                          const grpc::ByteBuffer* request) {
+    return streams_.at(name)(ctx, request);
   }
 
  private:
+  struct Unary {
+    RawUnary fn;
+    bool authenticate;
+  };
   CallEnv env_;
-  Store& store_;
-  EventHub& hub_;
-  MeetingHandler& h_;
+  absl::flat_hash_map<std::string, Unary> unary_;
+  absl::flat_hash_map<std::string, StreamFactory> streams_;
 };
+
+namespace {
+
+// RawService
+//
+// A generated service whose every method takes and returns raw buffers and
+// goes through the dispatcher, found by the method names in the service's
+// descriptor (the generated code numbers methods in that order).
+template <typename GeneratedService>
+class RawService final : public GeneratedService {
+ public:
+  RawService(const std::string& full_name, HopsoServices::Dispatcher& dispatcher) {
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(full_name);
+    for (int i = 0; i < service->method_count(); ++i) {
+      const google::protobuf::MethodDescriptor* method = service->method(i);
+      names_.push_back(absl::StrCat(service->name(), "/", method->name()));
+      const std::string& name = names_.back();
+      if (!dispatcher.Handles(name)) {
+        std::fprintf(stderr, "hopsod: no handler for %s\n", name.c_str());
+        std::abort();  // a programming error, caught by every test that starts the server
+      }
+      if (method->server_streaming()) {
+        this->MarkMethodRawCallback(
+            i, new grpc::internal::CallbackServerStreamingHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+                   [&dispatcher, &name](grpc::CallbackServerContext* ctx,
+                                        const grpc::ByteBuffer* request) {
+                     return dispatcher.ServeStream(name, ctx, request);
+                   }));
+      } else {
+        this->MarkMethodRawCallback(
+            i, new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+                   [&dispatcher, &name](grpc::CallbackServerContext* ctx,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) {
+                     return dispatcher.ServeUnary(name, ctx, request, response);
+                   }));
+      }
+    }
+  }
+
+ private:
+  std::deque<std::string> names_;  // stable addresses for the handlers' captures
+};
+
+// A stream refused before it starts (its request did not parse).
+class RefusedStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  explicit RefusedStream(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
 
 HopsoServices::HopsoServices(Store& store, ThreadPool& pool)
     : store_(store), pool_(pool), auth_(store), directory_(store, auth_), meetings_(store) {
   store_.SetEventListener([this](const std::vector<StoredEvent>& events) { hub_.Publish(events); });
-  CallEnv env{pool_, auth_};
-  auth_service_ = std::make_unique<Auth>(env, auth_);
-  directory_service_ = std::make_unique<Directory>(env, directory_);
-  meeting_service_ = std::make_unique<Meetings>(env, store_, hub_, meetings_);
+  dispatcher_ = std::make_unique<Dispatcher>(CallEnv{pool_, auth_});
+  Dispatcher& d = *dispatcher_;
+
+  d.AddFn<v1::LoginRequest, v1::LoginResponse>(
+      "AuthService/Login", /*authenticate=*/false,
+      [this](const Caller&, const v1::LoginRequest& req, v1::LoginResponse* resp) {
+        return auth_.Login(req, resp);
+      });
+  d.AddFn<v1::LogoutRequest, v1::LogoutResponse>(
+      "AuthService/Logout", true,
+      [this](const Caller& c, const v1::LogoutRequest&, v1::LogoutResponse*) {
+        return auth_.Logout(c);
+      });
+  d.AddFn<v1::WhoAmIRequest, v1::WhoAmIResponse>(
+      "AuthService/WhoAmI", true,
+      [this](const Caller& c, const v1::WhoAmIRequest&, v1::WhoAmIResponse* resp) {
+        return auth_.WhoAmI(c, resp);
+      });
+
+  d.Add("DirectoryService/CreateOrganization", &directory_, &DirectoryHandler::CreateOrganization);
+  d.Add("DirectoryService/GetOrganization", &directory_, &DirectoryHandler::GetOrganization);
+  d.Add("DirectoryService/ListOrganizations", &directory_, &DirectoryHandler::ListOrganizations);
+  d.Add("DirectoryService/CreateUser", &directory_, &DirectoryHandler::CreateUser);
+  d.Add("DirectoryService/GetUser", &directory_, &DirectoryHandler::GetUser);
+  d.Add("DirectoryService/ListUsers", &directory_, &DirectoryHandler::ListUsers);
+  d.Add("DirectoryService/SetPassword", &directory_, &DirectoryHandler::SetPassword);
+  d.Add("DirectoryService/ImportUsers", &directory_, &DirectoryHandler::ImportUsers);
+
+  MeetingHandler* m = &meetings_;
+  d.Add("MeetingService/CreateMeeting", m, &MeetingHandler::CreateMeeting);
+  d.Add("MeetingService/GetMeeting", m, &MeetingHandler::GetMeeting);
+  d.Add("MeetingService/ListMeetings", m, &MeetingHandler::ListMeetings);
+  d.Add("MeetingService/UpdateMeeting", m, &MeetingHandler::UpdateMeeting);
+  for (const auto& [rpc, action] : {std::pair{"PublishMeeting", LifecycleAction::kPublish},
+                                    std::pair{"StartMeeting", LifecycleAction::kStart},
+                                    std::pair{"EndMeeting", LifecycleAction::kEnd},
+                                    std::pair{"ArchiveMeeting", LifecycleAction::kArchive}}) {
+    d.AddFn<v1::MeetingLifecycleRequest, v1::Meeting>(
+        absl::StrCat("MeetingService/", rpc), true,
+        [m, rpc = std::string(rpc), action = action](
+            const Caller& c, const v1::MeetingLifecycleRequest& req, v1::Meeting* out) {
+          return m->ChangeState(c, rpc, action, req, out);
+        });
+  }
+  d.Add("MeetingService/GetAgenda", m, &MeetingHandler::GetAgenda);
+  d.Add("MeetingService/AddAgendaItem", m, &MeetingHandler::AddAgendaItem);
+  d.Add("MeetingService/UpdateAgendaItem", m, &MeetingHandler::UpdateAgendaItem);
+  d.Add("MeetingService/MoveAgendaItem", m, &MeetingHandler::MoveAgendaItem);
+  d.Add("MeetingService/RemoveAgendaItem", m, &MeetingHandler::RemoveAgendaItem);
+  d.Add("MeetingService/SetCurrentItem", m, &MeetingHandler::SetCurrentItem);
+  d.Add("MeetingService/AddParticipant", m, &MeetingHandler::AddParticipant);
+  d.Add("MeetingService/RemoveParticipant", m, &MeetingHandler::RemoveParticipant);
+  d.Add("MeetingService/ListParticipants", m, &MeetingHandler::ListParticipants);
+  d.AddStream("MeetingService/WatchMeeting",
+              [this](grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request)
+                  -> grpc::ServerWriteReactor<grpc::ByteBuffer>* {
+                v1::WatchMeetingRequest req;
+                absl::Status parsed = ParseByteBuffer(*request, &req);
+                if (!parsed.ok()) {
+                  LogCall("MeetingService/WatchMeeting", "", parsed, absl::ZeroDuration());
+                  return new RefusedStream(parsed);
+                }
+                return new WatchReactor(CallEnv{pool_, auth_}, store_, hub_, meetings_, ctx, req);
+              });
+
+  services_.push_back(
+      std::make_unique<RawService<v1::AuthService::Service>>("hopso.v1.AuthService", d));
+  services_.push_back(
+      std::make_unique<RawService<v1::DirectoryService::Service>>("hopso.v1.DirectoryService", d));
+  services_.push_back(
+      std::make_unique<RawService<v1::MeetingService::Service>>("hopso.v1.MeetingService", d));
 }
 
 HopsoServices::~HopsoServices() { store_.SetEventListener(nullptr); }
 
 void HopsoServices::RegisterWith(grpc::ServerBuilder& builder) {
-  builder.RegisterService(auth_service_.get());
-  builder.RegisterService(directory_service_.get());
-  builder.RegisterService(meeting_service_.get());
+  for (const auto& service : services_) builder.RegisterService(service.get());
 }
 
 void HopsoServices::BeginShutdown() { hub_.Shutdown(); }

@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <vector>
 
 #include "server/services/auth_handler.h"
 #include "server/services/directory_handler.h"
@@ -33,20 +34,18 @@ class HopsoServices {
   void RegisterWith(grpc::ServerBuilder& builder);
   void BeginShutdown();
 
- private:
-  class Auth;
-  class Directory;
-  class Meetings;
+  class Dispatcher;
+  struct CallEnv;
 
+ private:
   Store& store_;
   ThreadPool& pool_;
   EventHub hub_;
   AuthHandler auth_;
   DirectoryHandler directory_;
   MeetingHandler meetings_;
-  std::unique_ptr<Auth> auth_service_;
-  std::unique_ptr<Directory> directory_service_;
-  std::unique_ptr<Meetings> meeting_service_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
 };
 
 }  // namespace hopso::server

@@ -1,0 +1,156 @@
+// What most integration tests set up through the API: an organisation with
+// its people logged in, meetings in a chosen state, and WatchMeeting streams.
+#ifndef HOPSO_TESTS_INTEGRATION_FIXTURES_H_
+#define HOPSO_TESTS_INTEGRATION_FIXTURES_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "gtest/gtest.h"
+#include "server/store/store.h"
+#include "server/util/status_macros.h"
+#include "tests/integration/hopsod_process.h"
+
+// ASSERT_OK(status), EXPECT_OK(status), ASSERT_OK_AND_ASSIGN(lhs, statusor):
+// Debian's Abseil ships no status matchers.
+#define EXPECT_OK(expr) EXPECT_TRUE(::hopso::integration::StatusIsOk(expr))
+#define ASSERT_OK(expr) ASSERT_TRUE(::hopso::integration::StatusIsOk(expr))
+#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
+  HOPSO_ASSERT_OK_AND_ASSIGN_IMPL_(HOPSO_CONCAT_(hopso_assert_statusor_, __LINE__), lhs, expr)
+#define HOPSO_ASSERT_OK_AND_ASSIGN_IMPL_(statusor, lhs, expr)       \
+  auto statusor = (expr);                                           \
+  ASSERT_TRUE(::hopso::integration::StatusIsOk(statusor.status())); \
+  lhs = *std::move(statusor)
+
+namespace hopso::integration {
+
+inline ::testing::AssertionResult StatusIsOk(const absl::Status& status) {
+  if (status.ok()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << status;
+}
+template <typename T>
+::testing::AssertionResult StatusIsOk(const absl::StatusOr<T>& status_or) {
+  return StatusIsOk(status_or.status());
+}
+
+// HopsodTest
+//
+// A fixture whose every test gets its own server on a fresh data directory.
+class HopsodTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<HopsodProcess>> server = HopsodProcess::Start();
+    ASSERT_OK(server);
+    server_ = *std::move(server);
+  }
+
+  std::unique_ptr<HopsodProcess> server_;
+};
+
+// Call
+//
+// One unary call with a fresh context: the response, or the call's status.
+// Example:
+//   absl::StatusOr<v1::Meeting> meeting =
+//       Call(*client.meetings, &v1::MeetingService::Stub::GetMeeting, request);
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> Call(Stub& stub,
+                              grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                           Response*),
+                              const Request& request) {
+  grpc::ClientContext context;
+  Response response;
+  const grpc::Status status = (stub.*method)(&context, request, &response);
+  if (!status.ok()) return ToAbslStatus(status);
+  return response;
+}
+
+// Cast
+//
+// An organisation and its people, each logged in: the admin, a secretary
+// (thư ký) who creates the meetings, and three members who take the chair,
+// delegate and guest roles in them.
+struct Cast {
+  v1::Organization org;
+  Client admin;
+  Client secretary;
+  Client chair;
+  Client delegate;
+  Client guest;
+};
+
+// MakeCast
+//
+// Creates the organisation `org_name` and its users (usernames start with
+// `prefix`, so that several casts fit in one server), and logs them in.
+absl::StatusOr<Cast> MakeCast(const HopsodProcess& server, absl::string_view org_name,
+                              absl::string_view prefix);
+
+// NewUser
+//
+// `admin` creates a user with password kPassword.
+absl::StatusOr<v1::User> NewUser(Client& admin, absl::string_view organization_id,
+                                 absl::string_view username, absl::string_view full_name,
+                                 v1::UserRole role);
+
+// MakeMeeting
+//
+// The cast's secretary creates a meeting, adds two agenda items, invites the
+// chair, the delegate and the guest, and brings it to `state` (published and
+// archived by the secretary, started and ended by the chair).
+absl::StatusOr<v1::Meeting> MakeMeeting(Cast& cast, v1::MeetingState state,
+                                        absl::string_view title = "Họp giao ban tháng");
+
+// Reads the meeting through `client`.
+absl::StatusOr<v1::Meeting> GetMeeting(Client& client, absl::string_view meeting_id);
+absl::StatusOr<v1::Agenda> GetAgenda(Client& client, absl::string_view meeting_id);
+absl::StatusOr<v1::Agenda> AddAgendaItem(Client& client, absl::string_view meeting_id,
+                                         absl::string_view title, absl::string_view parent_id = "");
+
+// Watcher
+//
+// One WatchMeeting stream. Example:
+//   Watcher watcher(delegate, meeting.id(), /*after_seq=*/0);
+//   v1::MeetingEvent event;
+//   while (watcher.Next(&event)) { ... }
+//   absl::Status ended = watcher.Finish();
+class Watcher {
+ public:
+  Watcher(Client& client, absl::string_view meeting_id, int64_t after_seq);
+  // Cancels and finishes a stream still open, e.g. after a failed ASSERT.
+  ~Watcher();
+
+  // The next event; false once the stream has ended (then call Finish()).
+  bool Next(v1::MeetingEvent* event);
+  // Cancels the call, as a tablet losing its connection would.
+  void Cancel() { context_.TryCancel(); }
+  // The stream's final status; after Cancel(), CANCELLED. Call it once.
+  absl::Status Finish();
+
+ private:
+  bool finished_ = false;
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReader<v1::MeetingEvent>> reader_;
+};
+
+// ToStoredEvent
+//
+// The event as the store keeps it, for ChainHash(). The body is serialized
+// again: the server serialized it with the same generated code.
+server::StoredEvent ToStoredEvent(const v1::MeetingEvent& event);
+
+// CheckChain
+//
+// OK when `events` carry contiguous seqs and each hash chains to the one
+// before it, starting from `previous_hash` (the hash of the event before the
+// first, or GenesisHash()).
+absl::Status CheckChain(absl::string_view previous_hash,
+                        const std::vector<v1::MeetingEvent>& events);
+
+}  // namespace hopso::integration
+
+#endif  // HOPSO_TESTS_INTEGRATION_FIXTURES_H_
