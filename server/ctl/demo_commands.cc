@@ -72,31 +72,49 @@ absl::Status Seed() {
   ASSIGN_OR_RETURN(Client admin, client.Login(absl::GetFlag(FLAGS_admin_username),
                                               absl::GetFlag(FLAGS_admin_password)));
   Transcript transcript;
+  // Each step checks whether an earlier, interrupted run already did it, so
+  // seeding again finishes the job instead of skipping a half-made demo.
   ASSIGN_OR_RETURN(std::string org_id, FindOrganization(admin, kDemoOrganization));
-  if (!org_id.empty()) {
-    transcript.Say(absl::StrCat("demo: \"", kDemoOrganization, "\" already exists (", org_id,
-                                "); nothing seeded"));
-    SayLogins(cast, transcript);
-    return absl::OkStatus();
+  if (org_id.empty()) {
+    v1::CreateOrganizationRequest create_org;
+    create_org.set_name(std::string(kDemoOrganization));
+    ASSIGN_OR_RETURN(v1::Organization org,
+                     admin.Call(&v1::DirectoryService::Stub::CreateOrganization, create_org));
+    org_id = org.id();
+    transcript.Say(absl::StrCat("Quản trị viên tạo tổ chức / admin creates the organisation \"",
+                                org.name(), "\" (", org.id(), ")"));
   }
-
-  v1::CreateOrganizationRequest create_org;
-  create_org.set_name(std::string(kDemoOrganization));
-  ASSIGN_OR_RETURN(v1::Organization org,
-                   admin.Call(&v1::DirectoryService::Stub::CreateOrganization, create_org));
-  transcript.Say(absl::StrCat("Quản trị viên tạo tổ chức / admin creates the organisation \"",
-                              org.name(), "\" (", org.id(), ")"));
-  v1::ImportUsersRequest import;
-  import.set_organization_id(org.id());
-  import.set_csv(csv);
-  ASSIGN_OR_RETURN(v1::ImportUsersResponse imported,
-                   admin.Call(&v1::DirectoryService::Stub::ImportUsers, import));
-  transcript.Say(absl::StrCat("Quản trị viên nhập / admin imports ", imported.users_size(),
-                              " users from ", absl::GetFlag(FLAGS_csv)));
-
-  ASSIGN_OR_RETURN(Client secretary, client.Login(cast.secretary.username, cast.secretary.password));
-  ASSIGN_OR_RETURN(DemoMeeting demo, PrepareDemoMeeting(secretary, cast, SeedMeeting(), transcript));
-  transcript.Say(absl::StrCat("demo meeting: ", demo.meeting.id()));
+  absl::StatusOr<Client> secretary = client.Login(cast.secretary.username, cast.secretary.password);
+  if (!secretary.ok()) {
+    // The import is all or nothing: no secretary means no users yet.
+    v1::ImportUsersRequest import;
+    import.set_organization_id(org_id);
+    import.set_csv(csv);
+    ASSIGN_OR_RETURN(v1::ImportUsersResponse imported,
+                     admin.Call(&v1::DirectoryService::Stub::ImportUsers, import));
+    transcript.Say(absl::StrCat("Quản trị viên nhập / admin imports ", imported.users_size(),
+                                " users from ", absl::GetFlag(FLAGS_csv)));
+    secretary = client.Login(cast.secretary.username, cast.secretary.password);
+    RETURN_IF_ERROR(secretary.status());
+  }
+  std::string published_id;
+  RETURN_IF_ERROR(secretary->ForEachPage(&v1::MeetingService::Stub::ListMeetings,
+                                         v1::ListMeetingsRequest(),
+                                         [&](const v1::ListMeetingsResponse& page) {
+                                           for (const v1::Meeting& m : page.meetings()) {
+                                             if (m.title() == SeedMeeting().title &&
+                                                 m.state() != v1::MEETING_STATE_DRAFT) {
+                                               published_id = m.id();
+                                             }
+                                           }
+                                         }));
+  if (!published_id.empty()) {
+    transcript.Say(absl::StrCat("demo: already seeded; demo meeting ", published_id));
+  } else {
+    ASSIGN_OR_RETURN(DemoMeeting demo,
+                     PrepareDemoMeeting(*secretary, cast, SeedMeeting(), transcript));
+    transcript.Say(absl::StrCat("demo meeting: ", demo.meeting.id()));
+  }
   SayLogins(cast, transcript);
   return absl::OkStatus();
 }
@@ -322,7 +340,7 @@ std::vector<Command> DemoCommands() {
   return {
       {.name = "demo seed",
        .summary = "load the demo organisation, its people (from --csv) and a published meeting; "
-                  "does nothing if the organisation exists",
+                  "finishes an interrupted seeding and does nothing once seeded",
        .required = {"csv", "admin_password"},
        .optional = {"admin_username", "chair"},
        .run = Seed},
