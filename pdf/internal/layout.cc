@@ -1,0 +1,254 @@
+#include "pdf/internal/layout.h"
+
+#include <qrencode.h>
+#include <unistd.h>
+#include <utf8proc.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "pdf/internal/status_macros.h"
+#include "pdf/text.h"
+
+namespace hopso::pdf::internal {
+namespace {
+
+bool IsCombining(utf8proc_int32_t cp) {
+  const utf8proc_category_t category = utf8proc_category(cp);
+  return category == UTF8PROC_CATEGORY_MN || category == UTF8PROC_CATEGORY_MC ||
+         category == UTF8PROC_CATEGORY_ME;
+}
+
+// Splits valid UTF-8 into user-perceived characters, approximated as a code
+// point followed by its combining marks (enough after NFC).
+std::vector<std::string> Clusters(const std::string& s) {
+  std::vector<std::string> clusters;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) break;  // Prepared text is valid UTF-8.
+    const std::string piece(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+    if (IsCombining(cp) && !clusters.empty()) {
+      clusters.back() += piece;
+    } else {
+      clusters.push_back(piece);
+    }
+    p += n;
+    left -= n;
+  }
+  return clusters;
+}
+
+const char* FontFile(bool bold, bool italic) {
+  if (bold && italic) return "LiberationSerif-BoldItalic.ttf";
+  if (bold) return "LiberationSerif-Bold.ttf";
+  if (italic) return "LiberationSerif-Italic.ttf";
+  return "LiberationSerif-Regular.ttf";
+}
+
+bool IsName(const PoDoFo::PdfObject* object, const char* name) {
+  return object != nullptr && object->IsName() && object->GetName() == PoDoFo::PdfName(name);
+}
+
+absl::Status CheckFontFile(const std::string& path) {
+  if (access(path.c_str(), R_OK) != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("font ", path, " is missing (Debian package fonts-liberation2)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckFonts(const std::string& font_dir) {
+  for (bool bold : {false, true}) {
+    RETURN_IF_ERROR(CheckFontFile(absl::StrCat(font_dir, "/", FontFile(bold, false))));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<PoDoFo::PdfFont*> LoadFont(PoDoFo::PdfDocument& doc, const std::string& font_dir,
+                                          bool bold, bool italic) {
+  const std::string path = absl::StrCat(font_dir, "/", FontFile(bold, italic));
+  RETURN_IF_ERROR(CheckFontFile(path));
+  // The encoding object is owned by the font (bAutoDelete).
+  PoDoFo::PdfFont* font = doc.CreateFontSubset(
+      "LiberationSerif", bold, italic, false, new PoDoFo::PdfIdentityEncoding(0, 0xffff, true),
+      path.c_str());
+  if (font == nullptr) return absl::InternalError(absl::StrCat("PoDoFo cannot load ", path));
+  return font;
+}
+
+absl::StatusOr<std::string> PrepareText(absl::string_view text) {
+  ASSIGN_OR_RETURN(std::string nfc, NormalizeNfc(text));
+  std::string out;
+  out.reserve(nfc.size());
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(nfc.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(nfc.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) return absl::InternalError("NFC output is not UTF-8");
+    if (cp == '\t') {
+      out += ' ';
+    } else if (cp == '\n') {
+      out += '\n';
+    } else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+      // Control characters have no glyph.
+    } else if (cp > 0xffff) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+    } else {
+      out.append(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+    }
+    p += n;
+    left -= n;
+  }
+  return out;
+}
+
+PoDoFo::PdfString Utf8String(const std::string& utf8) {
+  return PoDoFo::PdfString(reinterpret_cast<const PoDoFo::pdf_utf8*>(utf8.c_str()));
+}
+
+double WidthPt(PoDoFo::PdfFont* font, const std::string& prepared) {
+  if (prepared.empty()) return 0;
+  return font->GetFontMetrics()->StringWidth(Utf8String(prepared));
+}
+
+std::vector<Line> WrapPrepared(PoDoFo::PdfFont* font, double size_pt, const std::string& prepared,
+                               double first_width_pt, double rest_width_pt) {
+  font->SetFontSize(static_cast<float>(size_pt));
+  std::vector<Line> lines;
+  for (absl::string_view piece : absl::StrSplit(prepared, '\n')) {
+    double width = first_width_pt;
+    std::string current;
+    auto push = [&](std::string text) {
+      lines.push_back({std::move(text), false});
+      width = rest_width_pt;
+    };
+    for (absl::string_view word_view : absl::StrSplit(piece, ' ', absl::SkipEmpty())) {
+      const std::string word(word_view);
+      std::string candidate = current.empty() ? word : absl::StrCat(current, " ", word);
+      if (WidthPt(font, candidate) <= width) {
+        current = std::move(candidate);
+        continue;
+      }
+      if (!current.empty()) {
+        push(std::move(current));
+        current.clear();
+      }
+      if (WidthPt(font, word) <= width) {
+        current = word;
+        continue;
+      }
+      // A word longer than the line (a URL, a long code): break it between
+      // characters.
+      for (const std::string& cluster : Clusters(word)) {
+        std::string longer = current + cluster;
+        if (!current.empty() && WidthPt(font, longer) > width) {
+          push(std::move(current));
+          current = cluster;
+        } else {
+          current = std::move(longer);
+        }
+      }
+    }
+    lines.push_back({std::move(current), true});
+  }
+  return lines;
+}
+
+double BaselineOffsetPt(PoDoFo::PdfFont* font, double size_pt, double line_height_pt) {
+  font->SetFontSize(static_cast<float>(size_pt));
+  const PoDoFo::PdfFontMetrics* metrics = font->GetFontMetrics();
+  const double ascent = metrics->GetAscent();
+  const double descent = metrics->GetDescent();  // Negative.
+  return (line_height_pt - (ascent - descent)) / 2 + ascent;
+}
+
+void PaintLine(PoDoFo::PdfPainter& painter, PoDoFo::PdfFont* font, double size_pt, double x_pt,
+               double baseline_pt, double width_pt, const Line& line, Align align) {
+  if (line.text.empty()) return;
+  font->SetFontSize(static_cast<float>(size_pt));
+  painter.SetFont(font);
+  if (align == Align::kJustify && !line.ends_paragraph) {
+    // Tw (word spacing) applies only to the single-byte code 32, never to a
+    // two-byte Identity encoding, so justified words are placed one by one.
+    std::vector<std::string> words = absl::StrSplit(line.text, ' ', absl::SkipEmpty());
+    if (words.size() > 1) {
+      double words_width = 0;
+      for (const std::string& word : words) words_width += WidthPt(font, word);
+      const double gap = (width_pt - words_width) / static_cast<double>(words.size() - 1);
+      double x = x_pt;
+      for (const std::string& word : words) {
+        painter.DrawText(x, baseline_pt, Utf8String(word));
+        x += WidthPt(font, word) + gap;
+      }
+      return;
+    }
+  }
+  const double natural = WidthPt(font, line.text);
+  double x = x_pt;
+  if (align == Align::kCenter) x += (width_pt - natural) / 2;
+  if (align == Align::kRight) x += width_pt - natural;
+  painter.DrawText(x, baseline_pt, Utf8String(line.text));
+}
+
+absl::Status PaintQr(PoDoFo::PdfPainter& painter, double left_pt, double top_pt, double size_pt,
+                     absl::string_view payload, QrLevel level) {
+  if (size_pt <= 0) return absl::InvalidArgumentError("QR size must be positive");
+  RETURN_IF_ERROR(QrModuleCount(payload, level).status());
+  const std::string text(payload);
+  QRcode* code = QRcode_encodeString(text.c_str(), 0,
+                                     level == QrLevel::kQ ? QR_ECLEVEL_Q : QR_ECLEVEL_M,
+                                     QR_MODE_8, /*casesensitive=*/1);
+  if (code == nullptr) return absl::InternalError("QR encoding failed");
+  const int n = code->width;
+  const double module = size_pt / (n + 2 * kQrQuietZoneModules);
+  try {
+    // White first: on a stamped page there may be text under the symbol.
+    painter.SetColor(1, 1, 1);
+    painter.Rectangle(left_pt, top_pt - size_pt, size_pt, size_pt);
+    painter.Fill();
+    painter.SetColor(0, 0, 0);
+    const double x0 = left_pt + kQrQuietZoneModules * module;
+    const double y0 = top_pt - kQrQuietZoneModules * module;
+    for (int row = 0; row < n; ++row) {
+      int col = 0;
+      while (col < n) {
+        if ((code->data[row * n + col] & 1) == 0) {
+          ++col;
+          continue;
+        }
+        const int start = col;
+        while (col < n && (code->data[row * n + col] & 1) != 0) ++col;
+        painter.Rectangle(x0 + start * module, y0 - (row + 1) * module, (col - start) * module,
+                          module);
+      }
+    }
+    painter.Fill();
+  } catch (...) {
+    QRcode_free(code);
+    throw;
+  }
+  QRcode_free(code);
+  return absl::OkStatus();
+}
+
+bool HasSignatures(PoDoFo::PdfMemDocument& doc) {
+  for (PoDoFo::PdfObject* object : doc.GetObjects()) {
+    if (object == nullptr || !object->IsDictionary()) continue;
+    const PoDoFo::PdfDictionary& dict = object->GetDictionary();
+    if (dict.HasKey("ByteRange")) return true;
+    const PoDoFo::PdfObject* type = dict.GetKey("Type");
+    if (IsName(type, "Sig") || IsName(type, "DocTimeStamp")) return true;
+    const PoDoFo::PdfObject* value = dict.GetKey("V");
+    if (IsName(dict.GetKey("FT"), "Sig") && value != nullptr && !value->IsNull()) return true;
+  }
+  return false;
+}
+
+}  // namespace hopso::pdf::internal
