@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "hopso/v1/directory.pb.h"
+#include "hopso/v1/document.pb.h"
 #include "hopso/v1/meeting.pb.h"
 
 namespace hopso::server {
@@ -49,6 +50,30 @@ struct StoredEvent {
 struct ChainHead {
   int64_t seq = 0;
   std::string hash;
+};
+
+// An upload in progress; its bytes sit in the blob store's tmp directory.
+struct UploadRecord {
+  std::string id;
+  std::string user_id;
+  std::string meeting_id;
+  std::string agenda_item_id;
+  std::string document_id;  // set when the upload adds a version
+  std::string title;
+  std::string filename;
+  int64_t size_bytes = 0;
+  std::string sha256;  // declared by the client, raw 32 bytes
+  int64_t create_micros = 0;
+};
+
+// What a QR code points to. Empty ids and hash mean "the meeting" or "the
+// agenda item"; a document's code names one version by its hash.
+struct QrRecord {
+  std::string code;
+  std::string meeting_id;
+  std::string agenda_item_id;
+  std::string document_id;
+  std::string sha256;
 };
 
 // Keyset pagination: rows after `after` (an opaque key from the previous
@@ -120,6 +145,27 @@ class Transaction {
   virtual absl::Status SaveAgendaItems(absl::string_view meeting_id,
                                        const std::vector<v1::AgendaItem>& items,
                                        const std::vector<std::string>& removed_ids) = 0;
+
+  // Documents come back with their versions (newest first) and readers.
+  virtual absl::Status InsertDocument(const v1::Document& document) = 0;
+  // Updates title, agenda item, confidentiality and readers; not versions.
+  virtual absl::Status UpdateDocument(const v1::Document& document) = 0;
+  virtual absl::Status InsertDocumentVersion(absl::string_view document_id,
+                                             const v1::DocumentVersion& version) = 0;
+  virtual absl::StatusOr<v1::Document> GetDocument(absl::string_view id) = 0;
+  virtual absl::StatusOr<Page<v1::Document>> ListDocuments(absl::string_view meeting_id,
+                                                           const PageQuery& page) = 0;
+
+  virtual absl::Status InsertUpload(const UploadRecord& upload) = 0;
+  virtual absl::StatusOr<UploadRecord> GetUpload(absl::string_view id) = 0;
+  virtual absl::Status DeleteUpload(absl::string_view id) = 0;
+  // Uploads started before `micros`, for cleaning up abandoned ones.
+  virtual absl::StatusOr<std::vector<UploadRecord>> ListUploadsBefore(int64_t micros) = 0;
+
+  // ALREADY_EXISTS when that target has a code already.
+  virtual absl::Status InsertQrCode(const QrRecord& qr) = 0;
+  virtual absl::StatusOr<QrRecord> GetQrCode(absl::string_view code) = 0;
+  virtual absl::StatusOr<QrRecord> FindQrCode(const QrRecord& target) = 0;
 
   // AppendEvent
   //

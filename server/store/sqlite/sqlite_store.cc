@@ -538,6 +538,131 @@ class SqliteTransaction final : public Transaction {
     return absl::OkStatus();
   }
 
+  absl::Status InsertDocument(const v1::Document& d) override {
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO documents (id, meeting_id, agenda_item_id, title, "
+                                "confidential, create_time) VALUES (?,?,?,?,?,?)"));
+    q.Bind(d.id()).Bind(d.meeting_id()).Bind(d.agenda_item_id()).Bind(d.title());
+    RETURN_IF_ERROR(q.Bind(d.confidential() ? 1 : 0).Bind(d.create_time().unix_micros()).Run());
+    return SaveReaders(d);
+  }
+
+  absl::Status UpdateDocument(const v1::Document& d) override {
+    ASSIGN_OR_RETURN(Query q, Q("UPDATE documents SET agenda_item_id = ?, title = ?, "
+                                "confidential = ? WHERE id = ?"));
+    q.Bind(d.agenda_item_id()).Bind(d.title()).Bind(d.confidential() ? 1 : 0).Bind(d.id());
+    RETURN_IF_ERROR(q.Run());
+    if (q.Changes() == 0) return absl::NotFoundError(absl::StrCat("document ", d.id(), " does not exist"));
+    {
+      ASSIGN_OR_RETURN(Query del, Q("DELETE FROM document_readers WHERE document_id = ?"));
+      RETURN_IF_ERROR(del.Bind(d.id()).Run());
+    }
+    return SaveReaders(d);
+  }
+
+  absl::Status InsertDocumentVersion(absl::string_view document_id,
+                                     const v1::DocumentVersion& v) override {
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO document_versions (document_id, number, sha256, "
+                                "size_bytes, page_count, filename, content_type, signed, "
+                                "uploaded_by, create_time) VALUES (?,?,?,?,?,?,?,?,?,?)"));
+    q.Bind(document_id).Bind(v.number()).BindBlob(v.sha256()).Bind(v.size_bytes());
+    q.Bind(v.page_count()).Bind(v.filename()).Bind(v.content_type()).Bind(v.signed_() ? 1 : 0);
+    return q.Bind(v.uploaded_by()).Bind(v.create_time().unix_micros()).Run();
+  }
+
+  absl::StatusOr<v1::Document> GetDocument(absl::string_view id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT id, meeting_id, agenda_item_id, title, confidential, "
+                                "create_time FROM documents WHERE id = ?"));
+    q.Bind(id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return absl::NotFoundError(absl::StrCat("document ", id, " does not exist"));
+    v1::Document d = ReadDocument(q);
+    RETURN_IF_ERROR(FillDocument(d));
+    return d;
+  }
+
+  absl::StatusOr<Page<v1::Document>> ListDocuments(absl::string_view meeting_id,
+                                                   const PageQuery& page) override {
+    Page<v1::Document> out;
+    {
+      ASSIGN_OR_RETURN(Query q, Q("SELECT id, meeting_id, agenda_item_id, title, confidential, "
+                                  "create_time FROM documents WHERE meeting_id = ? AND id > ? "
+                                  "ORDER BY id LIMIT ?"));
+      q.Bind(meeting_id).Bind(page.after).Bind(page.limit + 1);
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) break;
+        out.items.push_back(ReadDocument(q));
+      }
+    }
+    TrimPage(out, page.limit, [](const v1::Document& d) { return d.id(); });
+    for (v1::Document& d : out.items) RETURN_IF_ERROR(FillDocument(d));
+    return out;
+  }
+
+  absl::Status InsertUpload(const UploadRecord& u) override {
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO uploads (id, user_id, meeting_id, agenda_item_id, "
+                                "document_id, title, filename, size_bytes, sha256, create_time) "
+                                "VALUES (?,?,?,?,?,?,?,?,?,?)"));
+    q.Bind(u.id).Bind(u.user_id).Bind(u.meeting_id).Bind(u.agenda_item_id).Bind(u.document_id);
+    q.Bind(u.title).Bind(u.filename).Bind(u.size_bytes).BindBlob(u.sha256).Bind(u.create_micros);
+    return q.Run();
+  }
+
+  absl::StatusOr<UploadRecord> GetUpload(absl::string_view id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT id, user_id, meeting_id, agenda_item_id, document_id, "
+                                "title, filename, size_bytes, sha256, create_time FROM uploads "
+                                "WHERE id = ?"));
+    q.Bind(id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return absl::NotFoundError(absl::StrCat("upload ", id, " does not exist"));
+    return ReadUpload(q);
+  }
+
+  absl::Status DeleteUpload(absl::string_view id) override {
+    ASSIGN_OR_RETURN(Query q, Q("DELETE FROM uploads WHERE id = ?"));
+    return q.Bind(id).Run();
+  }
+
+  absl::StatusOr<std::vector<UploadRecord>> ListUploadsBefore(int64_t micros) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT id, user_id, meeting_id, agenda_item_id, document_id, "
+                                "title, filename, size_bytes, sha256, create_time FROM uploads "
+                                "WHERE create_time < ?"));
+    q.Bind(micros);
+    std::vector<UploadRecord> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      out.push_back(ReadUpload(q));
+    }
+    return out;
+  }
+
+  absl::Status InsertQrCode(const QrRecord& r) override {
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO qr_codes (code, meeting_id, agenda_item_id, "
+                                "document_id, sha256) VALUES (?,?,?,?,?)"));
+    q.Bind(r.code).Bind(r.meeting_id).Bind(r.agenda_item_id).Bind(r.document_id);
+    return q.BindBlob(r.sha256).Run();
+  }
+
+  absl::StatusOr<QrRecord> GetQrCode(absl::string_view code) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT code, meeting_id, agenda_item_id, document_id, sha256 "
+                                "FROM qr_codes WHERE code = ?"));
+    q.Bind(code);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return absl::NotFoundError("no such QR code");
+    return QrRecord{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4)};
+  }
+
+  absl::StatusOr<QrRecord> FindQrCode(const QrRecord& t) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT code, meeting_id, agenda_item_id, document_id, sha256 "
+                                "FROM qr_codes WHERE meeting_id = ? AND agenda_item_id = ? AND "
+                                "document_id = ? AND sha256 = ?"));
+    q.Bind(t.meeting_id).Bind(t.agenda_item_id).Bind(t.document_id).BindBlob(t.sha256);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return absl::NotFoundError("no QR code for that target yet");
+    return QrRecord{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4)};
+  }
+
   absl::StatusOr<StoredEvent> AppendEvent(absl::string_view meeting_id,
                                           absl::string_view actor_user_id, int64_t time_micros,
                                           const v1::EventBody& body) override {
@@ -597,6 +722,64 @@ class SqliteTransaction final : public Transaction {
     org.set_name(q.Text(1));
     org.mutable_create_time()->set_unix_micros(q.Int(2));
     return org;
+  }
+
+  static v1::Document ReadDocument(Query& q) {
+    v1::Document d;
+    d.set_id(q.Text(0));
+    d.set_meeting_id(q.Text(1));
+    d.set_agenda_item_id(q.Text(2));
+    d.set_title(q.Text(3));
+    d.set_confidential(q.Int(4) != 0);
+    d.mutable_create_time()->set_unix_micros(q.Int(5));
+    return d;
+  }
+
+  static UploadRecord ReadUpload(Query& q) {
+    return UploadRecord{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4),
+                        q.Text(5), q.Text(6), q.Int(7),  q.Text(8), q.Int(9)};
+  }
+
+  absl::Status SaveReaders(const v1::Document& d) {
+    for (const std::string& user : d.allowed_user_ids()) {
+      ASSIGN_OR_RETURN(Query q, Q("INSERT OR IGNORE INTO document_readers (document_id, user_id) "
+                                  "VALUES (?,?)"));
+      RETURN_IF_ERROR(q.Bind(d.id()).Bind(user).Run());
+    }
+    return absl::OkStatus();
+  }
+
+  // Versions (newest first) and readers of a document row.
+  absl::Status FillDocument(v1::Document& d) {
+    {
+      ASSIGN_OR_RETURN(Query q, Q("SELECT number, sha256, size_bytes, page_count, filename, "
+                                  "content_type, signed, uploaded_by, create_time FROM "
+                                  "document_versions WHERE document_id = ? ORDER BY number DESC"));
+      q.Bind(d.id());
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) break;
+        v1::DocumentVersion* v = d.add_versions();
+        v->set_number(static_cast<int>(q.Int(0)));
+        v->set_sha256(q.Text(1));
+        v->set_size_bytes(q.Int(2));
+        v->set_page_count(static_cast<int>(q.Int(3)));
+        v->set_filename(q.Text(4));
+        v->set_content_type(q.Text(5));
+        v->set_signed_(q.Int(6) != 0);
+        v->set_uploaded_by(q.Text(7));
+        v->mutable_create_time()->set_unix_micros(q.Int(8));
+      }
+    }
+    ASSIGN_OR_RETURN(Query q, Q("SELECT user_id FROM document_readers WHERE document_id = ? "
+                                "ORDER BY user_id"));
+    q.Bind(d.id());
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      d.add_allowed_user_ids(q.Text(0));
+    }
+    return absl::OkStatus();
   }
 
   // The query asked for one row more than the page holds, to learn whether
