@@ -38,6 +38,21 @@ constexpr MeetingRule kMeetingRules[] = {
     {"RemoveParticipant", kSecretary, kEditable},
     {"ListParticipants", kEveryone, kAnyState},
     {"WatchMeeting", kEveryone, kAnyState},
+    // DocumentService. Confidential documents are narrowed further by the
+    // document's own reader list (see document_handler.cc).
+    {"StartUpload", kSecretary, kEditable},
+    {"UploadChunks", kSecretary, kEditable},
+    {"GetUpload", kSecretary, kEditable},
+    {"FinishUpload", kSecretary, kEditable},
+    {"Download", kEveryone, kAnyState},
+    {"GetDocument", kEveryone, kAnyState},
+    {"ListDocuments", kEveryone, kAnyState},
+    {"AttachDocument", kSecretary, kEditable},
+    {"SetConfidentiality", kSecretary, kEditable},
+    {"GetQrCode", kEveryone, kAnyState},
+    {"ResolveQr", kEveryone, kAnyState},
+    {"GenerateHandout", kSecretary, kEditable},
+    {"GeneratePoster", kSecretary, kEditable},
 };
 
 constexpr uint32_t kAdmin = Bit(v1::USER_ROLE_ADMIN);
