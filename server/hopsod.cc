@@ -18,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "server/services/grpc_services.h"
+#include "server/store/blob_store.h"
 #include "server/store/sqlite/sqlite_store.h"
 #include "server/tls_setup.h"
 #include "server/util/thread_pool.h"
@@ -80,8 +81,15 @@ int Run(const sigset_t& stop_signals) {
     mode = "tls";
   }
 
+  absl::StatusOr<BlobStore> blobs = BlobStore::Open(data_dir);
+  if (!blobs.ok()) return Fail(std::string(blobs.status().message()));
+
   ThreadPool pool(std::max(1, absl::GetFlag(FLAGS_threads)));
-  HopsoServices services(**store, pool);
+  HopsoServices services(**store, *blobs, pool);
+  if (absl::Status cleaned = services.RemoveAbandonedUploads(); !cleaned.ok()) {
+    std::fprintf(stderr, "hopsod: could not remove abandoned uploads: %s\n",
+                 std::string(cleaned.message()).c_str());
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

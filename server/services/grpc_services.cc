@@ -2,6 +2,9 @@
 
 #include <grpcpp/impl/codegen/server_callback_handlers.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <deque>
 #include <optional>
@@ -12,6 +15,7 @@
 #include "google/protobuf/descriptor.h"
 #include "hopso/v1/auth.grpc.pb.h"
 #include "hopso/v1/directory.grpc.pb.h"
+#include "hopso/v1/document.grpc.pb.h"
 #include "hopso/v1/meeting.grpc.pb.h"
 #include "server/services/status_convert.h"
 #include "server/services/wire.h"
@@ -226,6 +230,158 @@ class WatchReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   std::deque<std::shared_ptr<const EncodedEvent>> backlog_ ABSL_GUARDED_BY(mu_);
 };
 
+// One UploadChunks stream: each chunk is written on the pool, the next read
+// starts only after it is, so a fast client is held back by flow control
+// rather than buffered in memory.
+class UploadReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
+ public:
+  UploadReactor(CallEnv env, DocumentHandler& documents, grpc::CallbackServerContext* ctx,
+                grpc::ByteBuffer* response)
+      : env_(env), documents_(documents), response_(response),
+        authorization_(AuthorizationOf(ctx)), start_(absl::Now()) {
+    StartRead(&chunk_);
+  }
+
+  void OnReadDone(bool ok) override {
+    env_.pool.Schedule([this, ok] {
+      absl::Status status = ok ? Take() : Close();
+      if (!status.ok() || !ok) {
+        LogCall("DocumentService/UploadChunks", user_, status, absl::Now() - start_);
+        stream_.reset();  // releases the upload before the client hears back
+        Finish(ToGrpcStatus(status));
+        return;
+      }
+      StartRead(&chunk_);
+    });
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  absl::Status Take() {
+    v1::UploadChunk chunk;
+    RETURN_IF_ERROR(ParseByteBuffer(chunk_, &chunk));
+    if (stream_ == nullptr) {
+      ASSIGN_OR_RETURN(Caller caller, env_.auth.Authenticate(authorization_));
+      user_ = caller.user_id;
+      if (chunk.upload_id().empty()) {
+        return absl::InvalidArgumentError("the first chunk must name its upload_id");
+      }
+      ASSIGN_OR_RETURN(stream_, documents_.OpenUploadStream(caller, chunk.upload_id()));
+    }
+    return stream_->Append(chunk);
+  }
+
+  absl::Status Close() {
+    if (stream_ == nullptr) return absl::InvalidArgumentError("no chunk was sent");
+    ASSIGN_OR_RETURN(v1::UploadState state, stream_->Close());
+    *response_ = ToByteBuffer(state);
+    return absl::OkStatus();
+  }
+
+  CallEnv env_;
+  DocumentHandler& documents_;
+  grpc::ByteBuffer* response_;
+  const std::string authorization_;
+  const absl::Time start_;
+  std::string user_;
+  grpc::ByteBuffer chunk_;
+  std::unique_ptr<DocumentHandler::UploadStream> stream_;
+};
+
+// One Download stream: reads the next chunk on the pool after the previous
+// write completes, so at most one chunk per stream is in memory.
+class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  static constexpr size_t kChunkBytes = 1 << 20;
+
+  DownloadReactor(CallEnv env, DocumentHandler& documents, grpc::CallbackServerContext* ctx,
+                  v1::DownloadRequest request)
+      : env_(env), documents_(documents), request_(std::move(request)), start_(absl::Now()) {
+    env_.pool.Schedule([this, authorization = AuthorizationOf(ctx)] {
+      absl::Status status = Open(authorization);
+      if (!status.ok()) {
+        End(status);
+        return;
+      }
+      Next();
+    });
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      End(absl::CancelledError("the client went away"));
+      return;
+    }
+    env_.pool.Schedule([this] { Next(); });
+  }
+
+  void OnDone() override {
+    if (fd_ >= 0) close(fd_);
+    delete this;
+  }
+
+ private:
+  absl::Status Open(const std::string& authorization) {
+    ASSIGN_OR_RETURN(Caller caller, env_.auth.Authenticate(authorization));
+    user_ = caller.user_id;
+    ASSIGN_OR_RETURN(source_, documents_.OpenDownload(caller, request_));
+    fd_ = open(source_.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) return absl::UnavailableError("cannot open the stored document");
+    position_ = source_.offset;
+    return absl::OkStatus();
+  }
+
+  // Sends the next chunk, or ends the stream after the last one. The first
+  // message is sent even for an empty remainder, to carry size and hash.
+  void Next() {
+    if (position_ >= source_.size_bytes && sent_first_) {
+      End(absl::OkStatus());
+      return;
+    }
+    v1::DownloadChunk chunk;
+    chunk.set_offset(position_);
+    if (!sent_first_) {
+      chunk.set_size_bytes(source_.size_bytes);
+      chunk.set_sha256(source_.sha256);
+      sent_first_ = true;
+    }
+    const size_t want =
+        static_cast<size_t>(std::min<int64_t>(kChunkBytes, source_.size_bytes - position_));
+    std::string* data = chunk.mutable_data();
+    data->resize(want);
+    size_t got = 0;
+    while (got < want) {
+      ssize_t n = pread(fd_, data->data() + got, want - got, position_ + got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        End(absl::DataLossError("the stored document is shorter than recorded"));
+        return;
+      }
+      got += n;
+    }
+    position_ += got;
+    buffer_ = ToByteBuffer(chunk);
+    StartWrite(&buffer_);
+  }
+
+  void End(const absl::Status& status) {
+    LogCall("DocumentService/Download", user_, status, absl::Now() - start_);
+    Finish(ToGrpcStatus(status));
+  }
+
+  CallEnv env_;
+  DocumentHandler& documents_;
+  const v1::DownloadRequest request_;
+  const absl::Time start_;
+  std::string user_;
+  DownloadSource source_;
+  int fd_ = -1;
+  int64_t position_ = 0;
+  bool sent_first_ = false;
+  grpc::ByteBuffer buffer_;
+};
+
 }  // namespace
 
 // Every RPC by "Service/Method": unary ones as functions over raw buffers,
@@ -236,6 +392,8 @@ class HopsoServices::Dispatcher {
       std::function<absl::Status(const Caller&, const grpc::ByteBuffer&, grpc::ByteBuffer*)>;
   using StreamFactory = std::function<grpc::ServerWriteReactor<grpc::ByteBuffer>*(
       grpc::CallbackServerContext*, const grpc::ByteBuffer*)>;
+  using ClientStreamFactory = std::function<grpc::ServerReadReactor<grpc::ByteBuffer>*(
+      grpc::CallbackServerContext*, grpc::ByteBuffer*)>;
 
   explicit Dispatcher(CallEnv env) : env_(env) {}
 
@@ -271,8 +429,12 @@ class HopsoServices::Dispatcher {
     streams_[name] = std::move(factory);
   }
 
+  void AddClientStream(const std::string& name, ClientStreamFactory factory) {
+    client_streams_[name] = std::move(factory);
+  }
+
   bool Handles(const std::string& name) const {
-    return unary_.contains(name) || streams_.contains(name);
+    return unary_.contains(name) || streams_.contains(name) || client_streams_.contains(name);
   }
 
   // Runs the call on the pool: authenticate, parse, handle, log, finish.
@@ -308,6 +470,12 @@ class HopsoServices::Dispatcher {
     return streams_.at(name)(ctx, request);
   }
 
+  grpc::ServerReadReactor<grpc::ByteBuffer>* ServeClientStream(const std::string& name,
+                                                               grpc::CallbackServerContext* ctx,
+                                                               grpc::ByteBuffer* response) {
+    return client_streams_.at(name)(ctx, response);
+  }
+
  private:
   struct Unary {
     RawUnary fn;
@@ -316,6 +484,7 @@ class HopsoServices::Dispatcher {
   CallEnv env_;
   absl::flat_hash_map<std::string, Unary> unary_;
   absl::flat_hash_map<std::string, StreamFactory> streams_;
+  absl::flat_hash_map<std::string, ClientStreamFactory> client_streams_;
 };
 
 namespace {
@@ -339,7 +508,14 @@ class RawService final : public GeneratedService {
         std::fprintf(stderr, "hopsod: no handler for %s\n", name.c_str());
         std::abort();  // a programming error, caught by every test that starts the server
       }
-      if (method->server_streaming()) {
+      if (method->client_streaming()) {
+        this->MarkMethodRawCallback(
+            i, new grpc::internal::CallbackClientStreamingHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+                   [&dispatcher, &name](grpc::CallbackServerContext* ctx,
+                                        grpc::ByteBuffer* response) {
+                     return dispatcher.ServeClientStream(name, ctx, response);
+                   }));
+      } else if (method->server_streaming()) {
         this->MarkMethodRawCallback(
             i, new grpc::internal::CallbackServerStreamingHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
                    [&dispatcher, &name](grpc::CallbackServerContext* ctx,
@@ -371,8 +547,10 @@ class RefusedStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 
 }  // namespace
 
-HopsoServices::HopsoServices(Store& store, ThreadPool& pool)
-    : store_(store), pool_(pool), auth_(store), directory_(store, auth_), meetings_(store) {
+HopsoServices::HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
+                             DocumentOptions document_options)
+    : store_(store), pool_(pool), auth_(store), directory_(store, auth_), meetings_(store),
+      documents_(store, blobs, std::move(document_options)) {
   store_.SetEventListener([this](const std::vector<StoredEvent>& events) { hub_.Publish(events); });
   dispatcher_ = std::make_unique<Dispatcher>(CallEnv{pool_, auth_});
   Dispatcher& d = *dispatcher_;
@@ -439,12 +617,39 @@ HopsoServices::HopsoServices(Store& store, ThreadPool& pool)
                 return new WatchReactor(CallEnv{pool_, auth_}, store_, hub_, meetings_, ctx, req);
               });
 
+  DocumentHandler* docs = &documents_;
+  d.Add("DocumentService/StartUpload", docs, &DocumentHandler::StartUpload);
+  d.Add("DocumentService/GetUpload", docs, &DocumentHandler::GetUpload);
+  d.Add("DocumentService/FinishUpload", docs, &DocumentHandler::FinishUpload);
+  d.Add("DocumentService/GetDocument", docs, &DocumentHandler::GetDocument);
+  d.Add("DocumentService/ListDocuments", docs, &DocumentHandler::ListDocuments);
+  d.Add("DocumentService/AttachDocument", docs, &DocumentHandler::AttachDocument);
+  d.Add("DocumentService/SetConfidentiality", docs, &DocumentHandler::SetConfidentiality);
+  d.Add("DocumentService/GetQrCode", docs, &DocumentHandler::GetQrCode);
+  d.Add("DocumentService/ResolveQr", docs, &DocumentHandler::ResolveQr);
+  d.Add("DocumentService/GenerateHandout", docs, &DocumentHandler::GenerateHandout);
+  d.Add("DocumentService/GeneratePoster", docs, &DocumentHandler::GeneratePoster);
+  d.AddClientStream("DocumentService/UploadChunks",
+                    [this](grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) {
+                      return new UploadReactor(CallEnv{pool_, auth_}, documents_, ctx, response);
+                    });
+  d.AddStream("DocumentService/Download",
+              [this](grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request)
+                  -> grpc::ServerWriteReactor<grpc::ByteBuffer>* {
+                v1::DownloadRequest req;
+                absl::Status parsed = ParseByteBuffer(*request, &req);
+                if (!parsed.ok()) return new RefusedStream(parsed);
+                return new DownloadReactor(CallEnv{pool_, auth_}, documents_, ctx, std::move(req));
+              });
+
   services_.push_back(
       std::make_unique<RawService<v1::AuthService::Service>>("hopso.v1.AuthService", d));
   services_.push_back(
       std::make_unique<RawService<v1::DirectoryService::Service>>("hopso.v1.DirectoryService", d));
   services_.push_back(
       std::make_unique<RawService<v1::MeetingService::Service>>("hopso.v1.MeetingService", d));
+  services_.push_back(
+      std::make_unique<RawService<v1::DocumentService::Service>>("hopso.v1.DocumentService", d));
 }
 
 HopsoServices::~HopsoServices() { store_.SetEventListener(nullptr); }

@@ -11,8 +11,10 @@
 
 #include "server/services/auth_handler.h"
 #include "server/services/directory_handler.h"
+#include "server/services/document_handler.h"
 #include "server/services/event_hub.h"
 #include "server/services/meeting_handler.h"
+#include "server/store/blob_store.h"
 #include "server/store/store.h"
 #include "server/util/thread_pool.h"
 
@@ -21,18 +23,22 @@ namespace hopso::server {
 // HopsoServices
 //
 // Owns the handlers and the gRPC services over one store. Example:
-//   HopsoServices services(*store, pool);
+//   HopsoServices services(*store, blobs, pool);
 //   services.RegisterWith(builder);
 //   ... server->Wait() ...
 //   services.BeginShutdown();  // ends WatchMeeting streams with UNAVAILABLE
 //   server->Shutdown();
 class HopsoServices {
  public:
-  HopsoServices(Store& store, ThreadPool& pool);
+  HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
+                DocumentOptions document_options = {});
   ~HopsoServices();
 
   void RegisterWith(grpc::ServerBuilder& builder);
   void BeginShutdown();
+
+  // Removes uploads started more than a day ago and never finished.
+  absl::Status RemoveAbandonedUploads() { return documents_.RemoveAbandonedUploads(absl::Hours(24)); }
 
   class Dispatcher;
   struct CallEnv;
@@ -44,6 +50,7 @@ class HopsoServices {
   AuthHandler auth_;
   DirectoryHandler directory_;
   MeetingHandler meetings_;
+  DocumentHandler documents_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
 };
