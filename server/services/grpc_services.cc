@@ -382,6 +382,13 @@ class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
   grpc::ByteBuffer buffer_;
 };
 
+// A stream refused before it starts (its request did not parse).
+class RefusedStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  explicit RefusedStream(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
+  void OnDone() override { delete this; }
+};
+
 }  // namespace
 
 // Every RPC by "Service/Method": unary ones as functions over raw buffers,
@@ -425,8 +432,23 @@ class HopsoServices::Dispatcher {
         authenticate};
   }
 
-  void AddStream(const std::string& name, StreamFactory factory) {
-    streams_[name] = std::move(factory);
+  // AddStream
+  //
+  // A server-streaming method: its request is parsed here, and one that does
+  // not parse ends the stream with INVALID_ARGUMENT before `make` is called.
+  template <typename Req, typename Make>
+  void AddStream(const std::string& name, Make make) {
+    streams_[name] = [name, make = std::move(make)](grpc::CallbackServerContext* ctx,
+                                                   const grpc::ByteBuffer* request)
+        -> grpc::ServerWriteReactor<grpc::ByteBuffer>* {
+      Req req;
+      absl::Status parsed = ParseByteBuffer(*request, &req);
+      if (!parsed.ok()) {
+        LogCall(name, "", parsed, absl::ZeroDuration());
+        return new RefusedStream(parsed);
+      }
+      return make(ctx, req);
+    };
   }
 
   void AddClientStream(const std::string& name, ClientStreamFactory factory) {
@@ -538,12 +560,6 @@ class RawService final : public GeneratedService {
   std::deque<std::string> names_;  // stable addresses for the handlers' captures
 };
 
-// A stream refused before it starts (its request did not parse).
-class RefusedStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
- public:
-  explicit RefusedStream(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
-  void OnDone() override { delete this; }
-};
 
 }  // namespace
 
@@ -605,17 +621,11 @@ HopsoServices::HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
   d.Add("MeetingService/AddParticipant", m, &MeetingHandler::AddParticipant);
   d.Add("MeetingService/RemoveParticipant", m, &MeetingHandler::RemoveParticipant);
   d.Add("MeetingService/ListParticipants", m, &MeetingHandler::ListParticipants);
-  d.AddStream("MeetingService/WatchMeeting",
-              [this](grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request)
-                  -> grpc::ServerWriteReactor<grpc::ByteBuffer>* {
-                v1::WatchMeetingRequest req;
-                absl::Status parsed = ParseByteBuffer(*request, &req);
-                if (!parsed.ok()) {
-                  LogCall("MeetingService/WatchMeeting", "", parsed, absl::ZeroDuration());
-                  return new RefusedStream(parsed);
-                }
-                return new WatchReactor(CallEnv{pool_, auth_}, store_, hub_, meetings_, ctx, req);
-              });
+  d.AddStream<v1::WatchMeetingRequest>(
+      "MeetingService/WatchMeeting",
+      [this](grpc::CallbackServerContext* ctx, const v1::WatchMeetingRequest& req) {
+        return new WatchReactor(CallEnv{pool_, auth_}, store_, hub_, meetings_, ctx, req);
+      });
 
   DocumentHandler* docs = &documents_;
   d.Add("DocumentService/StartUpload", docs, &DocumentHandler::StartUpload);
@@ -633,14 +643,11 @@ HopsoServices::HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
                     [this](grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) {
                       return new UploadReactor(CallEnv{pool_, auth_}, documents_, ctx, response);
                     });
-  d.AddStream("DocumentService/Download",
-              [this](grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request)
-                  -> grpc::ServerWriteReactor<grpc::ByteBuffer>* {
-                v1::DownloadRequest req;
-                absl::Status parsed = ParseByteBuffer(*request, &req);
-                if (!parsed.ok()) return new RefusedStream(parsed);
-                return new DownloadReactor(CallEnv{pool_, auth_}, documents_, ctx, std::move(req));
-              });
+  d.AddStream<v1::DownloadRequest>(
+      "DocumentService/Download",
+      [this](grpc::CallbackServerContext* ctx, const v1::DownloadRequest& req) {
+        return new DownloadReactor(CallEnv{pool_, auth_}, documents_, ctx, req);
+      });
 
   services_.push_back(
       std::make_unique<RawService<v1::AuthService::Service>>("hopso.v1.AuthService", d));
