@@ -51,6 +51,7 @@ constexpr MeetingRule kMeetingRules[] = {
     {"SetConfidentiality", kSecretary, kEditable},
     {"GetQrCode", kEveryone, kAnyState},
     {"ResolveQr", kEveryone, kAnyState},
+    {"StampDocument", kSecretary, kEditable},
     {"GenerateHandout", kSecretary, kEditable},
     {"GeneratePoster", kSecretary, kEditable},
 };

@@ -660,6 +660,42 @@ absl::Status DocumentHandler::ResolveQr(const Caller& c, const v1::ResolveQrRequ
   });
 }
 
+absl::Status DocumentHandler::StampDocument(const Caller& c, const v1::StampDocumentRequest& req,
+                                            v1::Document* out) {
+  v1::Document original;
+  RETURN_IF_ERROR(store_.Read([&](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto found, VisibleDocument(tx, c, "StampDocument", req.document_id()));
+    original = std::move(found.first);
+    return absl::OkStatus();
+  }));
+  if (original.versions_size() == 0) {
+    return absl::FailedPreconditionError("the document has no version to stamp");
+  }
+  const v1::DocumentVersion& current = original.versions(0);
+  if (current.signed_()) {
+    return absl::FailedPreconditionError(
+        "a signed PDF cannot be stamped: any change would invalidate its signatures");
+  }
+  v1::GetQrCodeRequest qr_req;
+  qr_req.set_meeting_id(original.meeting_id());
+  qr_req.set_document_id(original.id());
+  qr_req.set_sha256(current.sha256());
+  v1::QrCode qr;
+  RETURN_IF_ERROR(GetQrCode(c, qr_req, &qr));
+  ASSIGN_OR_RETURN(std::string source, blobs_.PathOf(current.sha256()));
+  const std::string stamped = blobs_.TempPath("stamped") + ".pdf";
+  RETURN_IF_ERROR(pdf::StampFirstPage(source, stamped, qr.payload()));
+  UploadRecord meta;
+  meta.meeting_id = original.meeting_id();
+  meta.document_id = original.id();
+  meta.filename = current.filename();
+  absl::StatusOr<v1::Document> document = Ingest(c, "StampDocument", stamped, meta);
+  RemoveQuietly(stamped);
+  RETURN_IF_ERROR(document.status());
+  *out = *std::move(document);
+  return absl::OkStatus();
+}
+
 absl::Status DocumentHandler::GenerateHandout(const Caller& c,
                                               const v1::GenerateMeetingPdfRequest& req,
                                               v1::Document* out) {

@@ -52,6 +52,8 @@ class DocumentHandler {
                                   v1::Document* out);
   absl::Status GetQrCode(const Caller& c, const v1::GetQrCodeRequest& req, v1::QrCode* out);
   absl::Status ResolveQr(const Caller& c, const v1::ResolveQrRequest& req, v1::QrTarget* out);
+  absl::Status StampDocument(const Caller& c, const v1::StampDocumentRequest& req,
+                             v1::Document* out);
   absl::Status GenerateHandout(const Caller& c, const v1::GenerateMeetingPdfRequest& req,
                                v1::Document* out);
   absl::Status GeneratePoster(const Caller& c, const v1::GenerateMeetingPdfRequest& req,

@@ -637,6 +637,7 @@ HopsoServices::HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
   d.Add("DocumentService/SetConfidentiality", docs, &DocumentHandler::SetConfidentiality);
   d.Add("DocumentService/GetQrCode", docs, &DocumentHandler::GetQrCode);
   d.Add("DocumentService/ResolveQr", docs, &DocumentHandler::ResolveQr);
+  d.Add("DocumentService/StampDocument", docs, &DocumentHandler::StampDocument);
   d.Add("DocumentService/GenerateHandout", docs, &DocumentHandler::GenerateHandout);
   d.Add("DocumentService/GeneratePoster", docs, &DocumentHandler::GeneratePoster);
   d.AddClientStream("DocumentService/UploadChunks",
