@@ -179,6 +179,9 @@ ChildResult Screen(const std::string& path, const std::string& normalised_path,
     if (!r.has_signatures) {
       QPDFWriter writer(qpdf, normalised_path.c_str());
       writer.setObjectStreamMode(qpdf_o_disable);
+      // The same upload must normalise to the same bytes, or the blob store
+      // would keep identical documents twice: no time-based /ID.
+      writer.setDeterministicID(true);
       writer.write();
       // The server will open this copy in-process (to stamp or sign it):
       // prove here that PoDoFo reads it.

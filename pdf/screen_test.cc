@@ -101,6 +101,18 @@ TEST(ScreenUpload, NormalisingRemovesObjectStreams) {
   EXPECT_EQ(PageCount(report->normalised_path), 3);
 }
 
+TEST(ScreenUpload, NormalisesTheSameFileToTheSameBytes) {
+  // The blob store keeps content once only if normalising is deterministic.
+  ScopedTempDir dir;
+  const std::string path = GoodPdf(dir);
+  absl::StatusOr<ScreenReport> first = ScreenUpload(path);
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string first_bytes = ReadFileOrDie(first->normalised_path);
+  absl::StatusOr<ScreenReport> second = ScreenUpload(path);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_TRUE(ReadFileOrDie(second->normalised_path) == first_bytes);
+}
+
 TEST(ScreenUpload, LeavesASignedPdfByteForByte) {
   ScopedTempDir dir;
   const std::string path = dir.File("signed.pdf");
