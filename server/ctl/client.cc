@@ -19,8 +19,6 @@ namespace hopso::ctl {
 namespace {
 
 constexpr char kDefaultServer[] = "127.0.0.1:7443";
-// Unary calls are short; a stuck server should not hang a script forever.
-constexpr auto kUnaryDeadline = std::chrono::seconds(30);
 
 std::string EnvOr(const char* name, absl::string_view fallback) {
   const char* value = std::getenv(name);
@@ -68,7 +66,8 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, std::string token)
       token_(std::move(token)),
       auth_(v1::AuthService::NewStub(channel_)),
       directory_(v1::DirectoryService::NewStub(channel_)),
-      meeting_(v1::MeetingService::NewStub(channel_)) {}
+      meeting_(v1::MeetingService::NewStub(channel_)),
+      document_(v1::DocumentService::NewStub(channel_)) {}
 
 absl::StatusOr<Client> Client::FromFlags() {
   const std::string server = absl::GetFlag(FLAGS_server).empty()
@@ -101,7 +100,7 @@ absl::StatusOr<Client> Client::Login(absl::string_view username, absl::string_vi
 
 absl::Status Client::Watch(const v1::WatchMeetingRequest& request, grpc::ClientContext* context,
                            const std::function<void(const v1::MeetingEvent&)>& on_event) const {
-  PrepareContext(context, /*unary=*/false);
+  PrepareContext(context, std::nullopt);
   std::unique_ptr<grpc::ClientReader<v1::MeetingEvent>> reader =
       meeting_->WatchMeeting(context, request);
   v1::MeetingEvent event;
@@ -109,9 +108,52 @@ absl::Status Client::Watch(const v1::WatchMeetingRequest& request, grpc::ClientC
   return FromGrpc(reader->Finish());
 }
 
-void Client::PrepareContext(grpc::ClientContext* context, bool unary) const {
+absl::StatusOr<v1::UploadState> Client::UploadChunks(
+    const std::function<absl::StatusOr<bool>(v1::UploadChunk*)>& next) const {
+  grpc::ClientContext context;
+  PrepareContext(&context, std::nullopt);
+  v1::UploadState state;
+  std::unique_ptr<grpc::ClientWriter<v1::UploadChunk>> writer =
+      document_->UploadChunks(&context, &state);
+  v1::UploadChunk chunk;
+  while (true) {
+    chunk.Clear();
+    absl::StatusOr<bool> more = next(&chunk);
+    if (!more.ok()) {
+      context.TryCancel();
+      writer->Finish();  // cancelled by us: the status says nothing
+      return more.status();
+    }
+    // A failed Write means the server has ended the stream: Finish says why.
+    if (!*more || !writer->Write(chunk)) break;
+  }
+  writer->WritesDone();
+  if (grpc::Status status = writer->Finish(); !status.ok()) return FromGrpc(status);
+  return state;
+}
+
+absl::Status Client::Download(
+    const v1::DownloadRequest& request,
+    const std::function<absl::Status(const v1::DownloadChunk&)>& on_chunk) const {
+  grpc::ClientContext context;
+  PrepareContext(&context, std::nullopt);
+  std::unique_ptr<grpc::ClientReader<v1::DownloadChunk>> reader =
+      document_->Download(&context, request);
+  v1::DownloadChunk chunk;
+  while (reader->Read(&chunk)) {
+    if (absl::Status status = on_chunk(chunk); !status.ok()) {
+      context.TryCancel();
+      reader->Finish();  // cancelled by us: the status says nothing
+      return status;
+    }
+  }
+  return FromGrpc(reader->Finish());
+}
+
+void Client::PrepareContext(grpc::ClientContext* context,
+                            std::optional<std::chrono::seconds> deadline) const {
   if (!token_.empty()) context->AddMetadata("authorization", absl::StrCat("Bearer ", token_));
-  if (unary) context->set_deadline(std::chrono::system_clock::now() + kUnaryDeadline);
+  if (deadline) context->set_deadline(std::chrono::system_clock::now() + *deadline);
 }
 
 std::string TokenFilePath() {

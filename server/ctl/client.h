@@ -4,8 +4,10 @@
 #ifndef HOPSO_SERVER_CTL_CLIENT_H_
 #define HOPSO_SERVER_CTL_CLIENT_H_
 
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -16,6 +18,7 @@
 #include "grpcpp/grpcpp.h"
 #include "hopso/v1/auth.grpc.pb.h"
 #include "hopso/v1/directory.grpc.pb.h"
+#include "hopso/v1/document.grpc.pb.h"
 #include "hopso/v1/meeting.grpc.pb.h"
 
 namespace hopso::ctl {
@@ -36,6 +39,9 @@ absl::Status FromGrpc(const grpc::Status& status);
 //                    client.Call(&v1::MeetingService::Stub::GetMeeting, request));
 class Client {
  public:
+  // Unary calls are short; a stuck server should not hang a script forever.
+  static constexpr std::chrono::seconds kUnaryDeadline{30};
+
   Client(std::shared_ptr<grpc::Channel> channel, std::string token);
 
   // FromFlags
@@ -55,13 +61,15 @@ class Client {
 
   // Call
   //
-  // One unary RPC, e.g. &v1::DirectoryService::Stub::CreateUser.
+  // One unary RPC, e.g. &v1::DirectoryService::Stub::CreateUser, given
+  // `deadline` to answer (longer for calls that do heavy work, such as
+  // FinishUpload screening a large file).
   template <typename Stub, typename Request, typename Response>
   absl::StatusOr<Response> Call(
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-      const Request& request) const {
+      const Request& request, std::chrono::seconds deadline = kUnaryDeadline) const {
     grpc::ClientContext context;
-    PrepareContext(&context, /*unary=*/true);
+    PrepareContext(&context, deadline);
     Response response;
     grpc::Status status = (StubFor<Stub>().*method)(&context, request, &response);
     if (!status.ok()) return FromGrpc(status);
@@ -94,8 +102,28 @@ class Client {
   absl::Status Watch(const v1::WatchMeetingRequest& request, grpc::ClientContext* context,
                      const std::function<void(const v1::MeetingEvent&)>& on_event) const;
 
+  // UploadChunks
+  //
+  // One UploadChunks stream: sends every chunk `next` fills in until it
+  // returns false, then returns the server's UploadState. An error from
+  // `next` cancels the stream and is returned as is. When the server ends the
+  // stream early (a wrong offset, a dropped connection), its status.
+  absl::StatusOr<v1::UploadState> UploadChunks(
+      const std::function<absl::StatusOr<bool>(v1::UploadChunk*)>& next) const;
+
+  // Download
+  //
+  // Follows a Download stream, handing each chunk to `on_chunk`. An error
+  // from `on_chunk` cancels the stream and is returned; otherwise the
+  // stream's final status.
+  absl::Status Download(
+      const v1::DownloadRequest& request,
+      const std::function<absl::Status(const v1::DownloadChunk&)>& on_chunk) const;
+
  private:
-  void PrepareContext(grpc::ClientContext* context, bool unary) const;
+  // Adds the token and, when given (unary calls), a deadline from now.
+  void PrepareContext(grpc::ClientContext* context,
+                      std::optional<std::chrono::seconds> deadline) const;
 
   template <typename Stub>
   Stub& StubFor() const {
@@ -103,6 +131,8 @@ class Client {
       return *auth_;
     } else if constexpr (std::is_same_v<Stub, v1::DirectoryService::Stub>) {
       return *directory_;
+    } else if constexpr (std::is_same_v<Stub, v1::DocumentService::Stub>) {
+      return *document_;
     } else {
       static_assert(std::is_same_v<Stub, v1::MeetingService::Stub>);
       return *meeting_;
@@ -114,6 +144,7 @@ class Client {
   std::shared_ptr<v1::AuthService::Stub> auth_;
   std::shared_ptr<v1::DirectoryService::Stub> directory_;
   std::shared_ptr<v1::MeetingService::Stub> meeting_;
+  std::shared_ptr<v1::DocumentService::Stub> document_;
 };
 
 // The token file `hopsoctl login` writes: ~/.config/hopso/token, mode 0600.

@@ -6,6 +6,7 @@
 
 #include "absl/flags/commandlineflag.h"
 #include "absl/flags/reflection.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -114,6 +115,16 @@ absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args
   for (const Command& command : commands) {
     if (command.name == name) invocation.command = &command;
   }
+  if (invocation.command == nullptr && words.size() > 1) {
+    const std::string prefix = absl::StrJoin(words.begin(), words.end() - 1, " ");
+    for (const Command& command : commands) {
+      if (command.name != prefix || command.argument.empty()) continue;
+      absl::CommandLineFlag* flag = absl::FindCommandLineFlag(command.argument);
+      if (flag == nullptr) break;
+      invocation = {.command = &command, .help = help, .topic = prefix};
+      flags.push_back({flag, words.back()});
+    }
+  }
   if (invocation.command == nullptr) {
     const bool is_topic = std::any_of(commands.begin(), commands.end(),
                                       [&](const Command& c) { return InTopic(c, name); });
@@ -151,7 +162,13 @@ std::string HelpText(const Invocation& invocation, const std::vector<Command>& c
   std::string out;
   if (const Command* command = invocation.command) {
     absl::StrAppend(&out, "usage: hopsoctl ", command->name);
-    for (const std::string& flag : command->required) absl::StrAppend(&out, " --", flag, "=...");
+    for (const std::string& flag : command->required) {
+      if (flag == command->argument) {
+        absl::StrAppend(&out, " ", absl::AsciiStrToUpper(flag));
+      } else {
+        absl::StrAppend(&out, " --", flag, "=...");
+      }
+    }
     if (!command->optional.empty() || command->connects) absl::StrAppend(&out, " [flags]");
     absl::StrAppend(&out, "\n\n", command->summary, "\n");
     if (!command->required.empty() || !command->optional.empty()) {

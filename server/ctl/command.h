@@ -16,7 +16,9 @@ namespace hopso::ctl {
 //
 // One subcommand. `required` and `optional` name its flags (without "--");
 // commands that talk to hopsod (`connects`) also take the connection flags
-// (kConnectionFlags). Example:
+// (kConnectionFlags). `argument` names one of its flags that a word after
+// the command's name may also set, as in `hopsoctl resolve HOPSO:...`.
+// Example:
 //   {.name = "org create", .summary = "create an organisation",
 //    .required = {"name"}, .run = CreateOrg}
 struct Command {
@@ -26,6 +28,7 @@ struct Command {
   std::vector<std::string> optional = {};
   bool connects = true;
   std::function<absl::Status()> run = nullptr;
+  std::string argument = {};
 };
 
 // Flags every connecting command takes.
@@ -35,6 +38,7 @@ extern const std::vector<std::string> kConnectionFlags;
 std::vector<Command> AuthCommands();
 std::vector<Command> DirectoryCommands();
 std::vector<Command> MeetingCommands();
+std::vector<Command> DocumentCommands();
 std::vector<Command> StoreCommands();
 std::vector<Command> DemoCommands();
 
@@ -51,7 +55,8 @@ struct Invocation {
 // ParseCommandLine
 //
 // Finds the command named by the words in `args` (argv without the program
-// name) and sets the absl flags given, as --flag=value, --flag value,
+// name), or named by all of them but the last, which then sets the command's
+// `argument` flag, and sets the absl flags given, as --flag=value, --flag value,
 // --bool_flag or --nobool_flag, before or after the words. `help`, `--help`
 // and `-h` ask for help. A UsageError for an unknown command or flag, a flag
 // the command does not take, a value that does not parse, or a missing

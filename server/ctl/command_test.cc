@@ -18,6 +18,7 @@ std::vector<Command> TestCommands() {
        .run = [] { return absl::OkStatus(); }},
       {.name = "agenda show", .summary = "show", .required = {"meeting"}},
       {.name = "init", .summary = "offline", .required = {"data_dir"}, .connects = false},
+      {.name = "resolve", .summary = "resolve", .required = {"payload"}, .argument = "payload"},
   };
 }
 
@@ -106,6 +107,32 @@ TEST_F(ParseCommandLineTest, UsageErrors) {
     EXPECT_NE(inv.status().message().find(c.message), absl::string_view::npos)
         << inv.status().message();
   }
+}
+
+TEST_F(ParseCommandLineTest, WordAfterNameSetsTheArgumentFlag) {
+  absl::StatusOr<Invocation> inv =
+      ParseCommandLine({"resolve", "HOPSO:k3xq7m2pa9dt.3fa2c1d0", "--insecure"}, commands_);
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  ASSERT_NE(inv->command, nullptr);
+  EXPECT_EQ(inv->command->name, "resolve");
+  EXPECT_EQ(absl::GetFlag(FLAGS_payload), "HOPSO:k3xq7m2pa9dt.3fa2c1d0");
+
+  inv = ParseCommandLine({"resolve", "--payload=k3xq7m2pa9dt"}, commands_);
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(absl::GetFlag(FLAGS_payload), "k3xq7m2pa9dt");
+
+  inv = ParseCommandLine({"resolve", "--help"}, commands_);
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_NE(HelpText(*inv, commands_).find("usage: hopsoctl resolve PAYLOAD"), std::string::npos);
+
+  // Commands without an argument still take no extra words.
+  inv = ParseCommandLine({"agenda", "show", "m1"}, commands_);
+  ASSERT_FALSE(inv.ok());
+  EXPECT_NE(inv.status().message().find("unknown command \"agenda show m1\""),
+            absl::string_view::npos);
+  inv = ParseCommandLine({"resolve"}, commands_);
+  ASSERT_FALSE(inv.ok());
+  EXPECT_NE(inv.status().message().find("\"resolve\" needs --payload"), absl::string_view::npos);
 }
 
 TEST_F(ParseCommandLineTest, DoubleDashEndsFlags) {

@@ -13,11 +13,13 @@
 #include "google/protobuf/util/json_util.h"
 #include "server/ctl/client.h"
 #include "server/ctl/command.h"
+#include "server/ctl/demo_documents.h"
 #include "server/ctl/demo_script.h"
 #include "server/ctl/files.h"
 #include "server/ctl/flags.h"
 #include "server/ctl/format.h"
 #include "server/ctl/meeting_text.h"
+#include "server/ctl/transfer.h"
 #include "server/domain/meeting_lifecycle.h"
 #include "server/util/random_id.h"
 #include "server/util/status_macros.h"
@@ -109,12 +111,14 @@ absl::Status Seed() {
                                            }
                                          }));
   if (!published_id.empty()) {
-    transcript.Say(absl::StrCat("demo: already seeded; demo meeting ", published_id));
+    transcript.Say(absl::StrCat("demo: meeting already seeded: ", published_id));
   } else {
     ASSIGN_OR_RETURN(DemoMeeting demo,
                      PrepareDemoMeeting(*secretary, cast, SeedMeeting(), transcript));
-    transcript.Say(absl::StrCat("demo meeting: ", demo.meeting.id()));
+    published_id = demo.meeting.id();
   }
+  RETURN_IF_ERROR(UploadDemoDocuments(*secretary, published_id, transcript));
+  transcript.Say(absl::StrCat("demo meeting: ", published_id));
   SayLogins(cast, transcript);
   return absl::OkStatus();
 }
@@ -270,6 +274,102 @@ absl::Status WriteResults(const std::string& dir, const Client& secretary,
   return WriteFile(absl::StrCat(dir, "/events.txt"), lines);
 }
 
+// The confidential document must stay invisible to the watching delegate
+// and visible to the chair it was opened to.
+absl::Status ShowDocumentAccess(const Client& secretary, const Client& chair,
+                                const Client& delegate, const std::string& meeting_id,
+                                absl::string_view delegate_name, Transcript& transcript) {
+  ASSIGN_OR_RETURN(std::vector<v1::Document> all, ListAllDocuments(secretary, meeting_id));
+  ASSIGN_OR_RETURN(std::vector<v1::Document> chair_sees, ListAllDocuments(chair, meeting_id));
+  ASSIGN_OR_RETURN(std::vector<v1::Document> delegate_sees, ListAllDocuments(delegate, meeting_id));
+  auto find = [](const std::vector<v1::Document>& documents) -> const v1::Document* {
+    for (const v1::Document& d : documents) {
+      if (d.title() == kConfidentialTitle) return &d;
+    }
+    return nullptr;
+  };
+  const v1::Document* secret = find(all);
+  if (secret == nullptr || find(chair_sees) == nullptr || find(delegate_sees) != nullptr) {
+    return absl::InternalError(absl::StrCat(
+        "the confidential document should be listed for the secretary and the chair only; "
+        "listed for the secretary: ", secret != nullptr, ", the chair: ",
+        find(chair_sees) != nullptr, ", the delegate: ", find(delegate_sees) != nullptr));
+  }
+  v1::GetDocumentRequest get;
+  get.set_id(secret->id());
+  absl::Status hidden = delegate.Call(&v1::DocumentService::Stub::GetDocument, get).status();
+  if (!absl::IsNotFound(hidden)) {
+    return absl::InternalError(absl::StrCat("a delegate asking for the confidential document got ",
+                                            hidden.ToString(), ", expected NOT_FOUND"));
+  }
+  transcript.Say(absl::StrCat("Thư ký thấy / the secretary sees ", all.size(),
+                              " documents, chủ tọa / the chair ", chair_sees.size(), ", đại biểu ",
+                              delegate_name, " ", delegate_sees.size(),
+                              "; the delegate asking for the confidential one by id gets ",
+                              absl::StatusCodeToString(hidden.code()), " (as it should be)"));
+  return absl::OkStatus();
+}
+
+using GenerateMethod = grpc::Status (v1::DocumentService::Stub::*)(
+    grpc::ClientContext*, const v1::GenerateMeetingPdfRequest&, v1::Document*);
+
+// The secretary generates the PDF; the delegate downloads it to `path`.
+absl::Status GenerateAndFetch(const Client& secretary, const Client& delegate,
+                              const std::string& meeting_id, GenerateMethod method,
+                              absl::string_view what, const std::string& path,
+                              Transcript& transcript) {
+  v1::GenerateMeetingPdfRequest request;
+  request.set_meeting_id(meeting_id);
+  ASSIGN_OR_RETURN(v1::Document d, secretary.Call(method, request));
+  if (d.versions().empty()) return absl::InternalError("the generated document has no version");
+  ASSIGN_OR_RETURN(DownloadedFile file,
+                   DownloadFile(delegate, d.id(), d.versions(0).sha256(), path));
+  transcript.Say(absl::StrCat("Thư ký in / the secretary generates the ", what, " \"", d.title(),
+                              "\" (", d.versions(0).page_count(), " trang / pages); the delegate "
+                              "downloads it to ", path, ": ", file.size_bytes,
+                              " bytes, sha256 verified ",
+                              server::HexEncode(file.sha256).substr(0, 16), "…"));
+  return absl::OkStatus();
+}
+
+// Handout and poster into `out`, the meeting's QR code resolved by the
+// delegate, and DIR/documents.txt.
+absl::Status PrintMeetingPapers(const Client& secretary, const Client& delegate,
+                                const std::string& meeting_id, const std::string& out,
+                                Transcript& transcript) {
+  RETURN_IF_ERROR(GenerateAndFetch(secretary, delegate, meeting_id,
+                                   &v1::DocumentService::Stub::GenerateHandout,
+                                   "handout (chương trình)", absl::StrCat(out, "/handout.pdf"),
+                                   transcript));
+  RETURN_IF_ERROR(GenerateAndFetch(secretary, delegate, meeting_id,
+                                   &v1::DocumentService::Stub::GeneratePoster,
+                                   "poster (áp phích)", absl::StrCat(out, "/poster.pdf"),
+                                   transcript));
+  v1::GetQrCodeRequest get_qr;
+  get_qr.set_meeting_id(meeting_id);
+  ASSIGN_OR_RETURN(v1::QrCode qr, delegate.Call(&v1::DocumentService::Stub::GetQrCode, get_qr));
+  v1::ResolveQrRequest resolve;
+  resolve.set_payload(qr.payload());
+  ASSIGN_OR_RETURN(v1::QrTarget target,
+                   delegate.Call(&v1::DocumentService::Stub::ResolveQr, resolve));
+  if (target.meeting_id() != meeting_id || !target.document_id().empty()) {
+    return absl::InternalError(absl::StrCat("the meeting's QR code ", qr.payload(),
+                                            " resolves to meeting ", target.meeting_id(),
+                                            " document ", target.document_id()));
+  }
+  transcript.Say(absl::StrCat("Mã QR của phiên họp / the meeting's QR code ", qr.payload(),
+                              " resolves, for the delegate, to meeting ", target.meeting_id()));
+
+  ASSIGN_OR_RETURN(std::vector<v1::Document> documents, ListAllDocuments(secretary, meeting_id));
+  std::string lines;
+  for (const v1::Document& d : documents) {
+    if (d.versions().empty()) continue;
+    absl::StrAppend(&lines, d.id(), "\t", d.title(), "\t", d.versions(0).page_count(), "\t",
+                    server::HexEncode(d.versions(0).sha256()), "\n");
+  }
+  return WriteFile(absl::StrCat(out, "/documents.txt"), lines);
+}
+
 absl::Status Play() {
   const std::string out = absl::GetFlag(FLAGS_out);
   std::error_code error;
@@ -295,6 +395,11 @@ absl::Status Play() {
   transcript.Say(absl::StrCat("Đại biểu ", watcher_account.full_name,
                               " đã nhận lại toàn bộ sự kiện, theo dõi trực tiếp / replayed ",
                               demo.meeting.last_event_seq(), " events, now following live"));
+
+  RETURN_IF_ERROR(UploadDemoDocuments(secretary, id, transcript));
+  RETURN_IF_ERROR(ShowDocumentAccess(secretary, chair, delegate, id, watcher_account.full_name,
+                                     transcript));
+  RETURN_IF_ERROR(PrintMeetingPapers(secretary, delegate, id, out, transcript));
 
   RETURN_IF_ERROR(Lifecycle(chair, &MeetingStub::StartMeeting, id));
   transcript.Say(absl::StrCat("Chủ tọa ", cast.chair.full_name,
@@ -329,8 +434,9 @@ absl::Status Play() {
   RETURN_IF_ERROR(CheckComplete(received, last));
   transcript.Say(absl::StrCat("Phiên họp ", id, ": ", server::StateName(meeting.state()), ", ",
                               last, " events; the watcher received each of 1..", last,
-                              " exactly once\nwrote ", out, "/meeting.json and ", out,
-                              "/events.txt"));
+                              " exactly once\nwrote ", out, "/meeting.json, ", out,
+                              "/events.txt, ", out, "/documents.txt, ", out, "/handout.pdf and ",
+                              out, "/poster.pdf"));
   return absl::OkStatus();
 }
 
@@ -339,14 +445,16 @@ absl::Status Play() {
 std::vector<Command> DemoCommands() {
   return {
       {.name = "demo seed",
-       .summary = "load the demo organisation, its people (from --csv) and a published meeting; "
-                  "finishes an interrupted seeding and does nothing once seeded",
+       .summary = "load the demo organisation, its people (from --csv) and a published meeting "
+                  "with its documents; finishes an interrupted seeding and does nothing once "
+                  "seeded",
        .required = {"csv", "admin_password"},
        .optional = {"admin_username", "chair"},
        .run = Seed},
       {.name = "demo play",
-       .summary = "play a whole demo meeting as its secretary, chair and a watching delegate; "
-                  "writes --out/meeting.json and --out/events.txt",
+       .summary = "play a whole demo meeting, documents included, as its secretary, chair and "
+                  "a watching delegate; writes meeting.json, events.txt, documents.txt, "
+                  "handout.pdf and poster.pdf in --out",
        .required = {"csv", "out"},
        .optional = {"chair"},
        .run = Play},

@@ -16,6 +16,14 @@ namespace hopso::ctl {
 
 inline constexpr absl::string_view kDemoOrganization = "Ủy ban nhân dân tỉnh Quảng Nam";
 
+// Agenda items the demo's documents belong to.
+inline constexpr absl::string_view kReportItem =
+    "Báo cáo tình hình kinh tế - xã hội năm 2026, nhiệm vụ và giải pháp năm 2027";
+inline constexpr absl::string_view kBudgetItem = "Dự toán thu, chi ngân sách nhà nước năm 2027";
+inline constexpr absl::string_view kRestructuringItem = "Trình bày Tờ trình và dự thảo Đề án";
+inline constexpr absl::string_view kTetItem =
+    "Kế hoạch tổ chức các hoạt động mừng Đảng, mừng Xuân Đinh Mùi 2027";
+
 struct DemoAccount {
   std::string username;
   std::string password;

@@ -31,7 +31,8 @@ ABSL_FLAG(std::string, csv, "",
 
 ABSL_FLAG(std::string, id, "", "meeting id");
 ABSL_FLAG(std::string, meeting, "", "meeting id");
-ABSL_FLAG(std::string, title, "", "meeting or agenda item title; a user's title (chức vụ)");
+ABSL_FLAG(std::string, title, "",
+          "meeting, agenda item or document title; a user's title (chức vụ)");
 ABSL_FLAG(std::string, place, "", "where the meeting takes place");
 ABSL_FLAG(std::string, start, "",
           "start time, \"2026-12-01T08:00\" (Vietnam time, +07:00) or RFC 3339");
@@ -43,5 +44,18 @@ ABSL_FLAG(int32_t, minutes, 0, "planned duration in minutes");
 ABSL_FLAG(int32_t, index, -1, "position among the siblings, from 0 (-1 appends)");
 ABSL_FLAG(int64_t, after, 0, "replay events after this sequence number");
 
+ABSL_FLAG(std::string, document, "", "document id");
+ABSL_FLAG(std::string, file, "",
+          "file to upload: PDF, or .docx/.doc/.odt when the server has LibreOffice");
+ABSL_FLAG(std::string, version, "",
+          "a document version: the hex SHA-256 shown by `versions` (default: the current one)");
+ABSL_FLAG(int32_t, chunk_kib, 1024, "upload chunk size in KiB (1 to 4096)");
+ABSL_FLAG(std::string, allow, "",
+          "comma-separated user ids who may see a confidential document besides the "
+          "meeting's secretaries");
+ABSL_FLAG(bool, off, false, "make the document visible to every participant again");
+ABSL_FLAG(std::string, payload, "", "a scanned QR payload (\"HOPSO:...\") or a bare code");
+
 ABSL_FLAG(std::string, chair, "khoa.phan", "username of the demo meeting's chair (chủ tọa)");
-ABSL_FLAG(std::string, out, "", "directory for the demo's output files");
+ABSL_FLAG(std::string, out, "",
+          "where to write: a file (download, handout, poster) or a directory (demo play)");

@@ -46,6 +46,15 @@ ABSL_DECLARE_FLAG(int32_t, minutes);
 ABSL_DECLARE_FLAG(int32_t, index);
 ABSL_DECLARE_FLAG(int64_t, after);
 
+// Documents and QR codes.
+ABSL_DECLARE_FLAG(std::string, document);
+ABSL_DECLARE_FLAG(std::string, file);
+ABSL_DECLARE_FLAG(std::string, version);
+ABSL_DECLARE_FLAG(int32_t, chunk_kib);
+ABSL_DECLARE_FLAG(std::string, allow);
+ABSL_DECLARE_FLAG(bool, off);
+ABSL_DECLARE_FLAG(std::string, payload);
+
 // Demo.
 ABSL_DECLARE_FLAG(std::string, chair);
 ABSL_DECLARE_FLAG(std::string, out);

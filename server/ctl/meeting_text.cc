@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "server/ctl/format.h"
 #include "server/domain/meeting_lifecycle.h"
+#include "server/util/random_id.h"
 
 namespace hopso::ctl {
 namespace {
@@ -20,6 +21,16 @@ absl::string_view ChangeVerb(v1::AgendaChanged::Change change) {
     case v1::AgendaChanged::CHANGE_UPDATED: return "updated";
     case v1::AgendaChanged::CHANGE_MOVED: return "moved";
     case v1::AgendaChanged::CHANGE_REMOVED: return "removed";
+    default: return "changed";
+  }
+}
+
+absl::string_view DocumentChangeVerb(v1::DocumentChanged::Change change) {
+  switch (change) {
+    case v1::DocumentChanged::CHANGE_ADDED: return "added";
+    case v1::DocumentChanged::CHANGE_NEW_VERSION: return "new version";
+    case v1::DocumentChanged::CHANGE_ATTACHED: return "attached";
+    case v1::DocumentChanged::CHANGE_CONFIDENTIALITY: return "confidentiality";
     default: return "changed";
   }
 }
@@ -106,6 +117,27 @@ std::string EventDescriber::Summary(const v1::MeetingEvent& event) {
       const std::string& item_id = body.current_item_changed().item_id();
       if (item_id.empty()) return "current item cleared";
       return absl::StrCat("current item: ", ItemText(item_id));
+    }
+    case v1::EventBody::kDocumentChanged: {
+      const v1::DocumentChanged& change = body.document_changed();
+      const std::string verb =
+          absl::StrCat("document ", DocumentChangeVerb(change.change()), ": ");
+      // Confidential documents reach most watchers as a bare id: nothing
+      // else to tell.
+      if (change.title().empty()) {
+        return absl::StrCat(verb, change.document_id(),
+                            change.confidential() ? " [mật / confidential]" : "");
+      }
+      std::string text = absl::StrCat(verb, "\"", change.title(), "\"");
+      if (!change.sha256().empty()) {
+        absl::StrAppend(&text, " sha256 ", server::HexEncode(change.sha256()).substr(0, 8));
+      }
+      absl::StrAppend(&text, " (",
+                      change.agenda_item_id().empty() ? std::string("whole meeting")
+                                                      : ItemText(change.agenda_item_id()),
+                      ")");
+      if (change.confidential()) absl::StrAppend(&text, " [mật / confidential]");
+      return text;
     }
     default:
       return "(an event kind this hopsoctl does not know)";

@@ -100,6 +100,31 @@ TEST(EventDescriberTest, LineHasSeqTimeKindSummary) {
             "   7  2026-12-01 08:00:05  state_changed         state: published -> in progress");
 }
 
+TEST(EventDescriberTest, DocumentChanges) {
+  EventDescriber describer;
+  describer.Summary(AgendaEvent(1, v1::AgendaChanged::CHANGE_ADDED, "c", TwoLevelAgenda()));
+  v1::MeetingEvent event;
+  event.set_seq(2);
+  v1::DocumentChanged* change = event.mutable_body()->mutable_document_changed();
+  change->set_change(v1::DocumentChanged::CHANGE_NEW_VERSION);
+  change->set_document_id("d1");
+  change->set_title("Tờ trình về dự toán ngân sách tỉnh năm 2027");
+  change->set_agenda_item_id("b1");
+  change->set_sha256(std::string("\x3f\xa2\xc1\xd0\x01\x02", 6));
+  EXPECT_EQ(EventKind(event), "document_changed");
+  EXPECT_EQ(describer.Summary(event),
+            "document new version: \"Tờ trình về dự toán ngân sách tỉnh năm 2027\" sha256 "
+            "3fa2c1d0 (2.1 Báo cáo)");
+
+  // What a watcher who may not read a confidential document gets.
+  v1::MeetingEvent hidden;
+  v1::DocumentChanged* secret = hidden.mutable_body()->mutable_document_changed();
+  secret->set_change(v1::DocumentChanged::CHANGE_CONFIDENTIALITY);
+  secret->set_document_id("d2");
+  secret->set_confidential(true);
+  EXPECT_EQ(describer.Summary(hidden), "document confidentiality: d2 [mật / confidential]");
+}
+
 TEST(EventDescriberTest, UnknownKind) {
   v1::MeetingEvent event;  // no body: what an older hopsoctl sees of a newer kind
   EXPECT_EQ(EventKind(event), "unknown");

@@ -426,7 +426,13 @@ absl::Status DocumentHandler::FinishUpload(const Caller& c, const v1::FinishUplo
 absl::StatusOr<v1::Document> DocumentHandler::Ingest(const Caller& c, absl::string_view rpc,
                                                      const std::string& pdf_path,
                                                      const UploadRecord& meta) {
-  ASSIGN_OR_RETURN(pdf::ScreenReport report, pdf::ScreenUpload(pdf_path, options_.screen));
+  pdf::ScreenLimits limits = options_.screen;
+  std::error_code size_error;
+  const double mib =
+      static_cast<double>(std::filesystem::file_size(pdf_path, size_error)) / (1 << 20);
+  limits.time_limit = std::min(limits.time_limit, options_.screen_time_base +
+                                                      options_.screen_time_per_mib * mib);
+  ASSIGN_OR_RETURN(pdf::ScreenReport report, pdf::ScreenUpload(pdf_path, limits));
   // Signed files are kept byte for byte; others as normalised, so that later
   // signatures append cleanly.
   const std::string keep = report.normalised_path.empty() ? pdf_path : report.normalised_path;

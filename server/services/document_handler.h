@@ -20,8 +20,14 @@
 namespace hopso::server {
 
 struct DocumentOptions {
-  // Limits for reading an upload; max_bytes is also the largest upload taken.
+  // Limits for reading an upload; max_bytes is also the largest upload taken,
+  // time_limit the most any file gets.
   pdf::ScreenLimits screen;
+  // A file's own time limit grows with its size, so that a small file built
+  // to be slow (deeply nested dictionaries) is stopped early while a large,
+  // honest one has time: base + per MiB, at most screen.time_limit.
+  absl::Duration screen_time_base = absl::Seconds(4);
+  absl::Duration screen_time_per_mib = absl::Milliseconds(150);
   // How long LibreOffice may take to convert a Word file.
   absl::Duration convert_timeout = absl::Minutes(2);
   // Largest chunk one UploadChunk message may carry.

@@ -1,8 +1,14 @@
 #include "tests/integration/fixtures.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <stdexcept>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "pdf/internal/test_tools.h"
 #include "server/store/event_chain.h"
+#include "server/util/random_id.h"
 #include "server/util/status_macros.h"
 
 namespace hopso::integration {
@@ -191,6 +197,174 @@ absl::Status CheckChain(absl::string_view previous_hash,
     previous = event.hash();
   }
   return absl::OkStatus();
+}
+
+std::unique_ptr<v1::DocumentService::Stub> Documents(Client& client) {
+  return v1::DocumentService::NewStub(client.channel);
+}
+
+v1::StartUploadRequest UploadRequest(absl::string_view meeting_id, absl::string_view title,
+                                     absl::string_view filename, absl::string_view bytes) {
+  v1::StartUploadRequest request;
+  request.set_upload_id(server::NewId());
+  request.set_meeting_id(std::string(meeting_id));
+  request.set_title(std::string(title));
+  request.set_filename(std::string(filename));
+  request.set_size_bytes(static_cast<int64_t>(bytes.size()));
+  request.set_sha256(server::Sha256(bytes));
+  return request;
+}
+
+absl::StatusOr<v1::UploadState> SendChunks(Client& client, absl::string_view upload_id,
+                                           absl::string_view bytes, int64_t from,
+                                           size_t chunk_bytes) {
+  std::unique_ptr<v1::DocumentService::Stub> stub = Documents(client);
+  grpc::ClientContext context;
+  v1::UploadState state;
+  std::unique_ptr<grpc::ClientWriter<v1::UploadChunk>> writer =
+      stub->UploadChunks(&context, &state);
+  // At least one chunk, even an empty one: the first names the upload.
+  size_t at = static_cast<size_t>(from);
+  do {
+    v1::UploadChunk chunk;
+    if (at == static_cast<size_t>(from)) chunk.set_upload_id(std::string(upload_id));
+    chunk.set_offset(static_cast<int64_t>(at));
+    const size_t n = std::min(chunk_bytes, bytes.size() - std::min(at, bytes.size()));
+    chunk.set_data(std::string(bytes.substr(std::min(at, bytes.size()), n)));
+    at += n;
+    // false: the server has ended the call; Finish() says why.
+    if (!writer->Write(chunk)) break;
+  } while (at < bytes.size());
+  writer->WritesDone();
+  const grpc::Status status = writer->Finish();
+  if (!status.ok()) return ToAbslStatus(status);
+  return state;
+}
+
+absl::StatusOr<v1::Document> Upload(Client& client, const v1::StartUploadRequest& request,
+                                    absl::string_view bytes, size_t chunk_bytes) {
+  std::unique_ptr<v1::DocumentService::Stub> stub = Documents(client);
+  absl::StatusOr<v1::UploadState> started =
+      Call(*stub, &v1::DocumentService::Stub::StartUpload, request);
+  if (!started.ok()) return Annotate("StartUpload", started.status());
+  absl::StatusOr<v1::UploadState> sent =
+      SendChunks(client, request.upload_id(), bytes, started->received_bytes(), chunk_bytes);
+  if (!sent.ok()) return Annotate("UploadChunks", sent.status());
+  v1::FinishUploadRequest finish;
+  finish.set_upload_id(request.upload_id());
+  absl::StatusOr<v1::Document> document =
+      Call(*stub, &v1::DocumentService::Stub::FinishUpload, finish);
+  if (!document.ok()) return Annotate("FinishUpload", document.status());
+  return document;
+}
+
+absl::StatusOr<v1::Document> UploadDocument(Client& client, absl::string_view meeting_id,
+                                            absl::string_view title, absl::string_view bytes,
+                                            absl::string_view agenda_item_id) {
+  v1::StartUploadRequest request =
+      UploadRequest(meeting_id, title, absl::StrCat(title, ".pdf"), bytes);
+  request.set_agenda_item_id(std::string(agenda_item_id));
+  return Upload(client, request, bytes);
+}
+
+absl::StatusOr<Downloaded> Download(Client& client, absl::string_view document_id,
+                                    absl::string_view sha256, int64_t offset, int64_t stop_after) {
+  std::unique_ptr<v1::DocumentService::Stub> stub = Documents(client);
+  grpc::ClientContext context;
+  v1::DownloadRequest request;
+  request.set_document_id(std::string(document_id));
+  request.set_sha256(std::string(sha256));
+  request.set_offset(offset);
+  std::unique_ptr<grpc::ClientReader<v1::DownloadChunk>> reader = stub->Download(&context, request);
+  Downloaded downloaded;
+  absl::Status problem;
+  bool stopped = false;
+  v1::DownloadChunk chunk;
+  while (reader->Read(&chunk)) {
+    const int64_t expected = offset + static_cast<int64_t>(downloaded.data.size());
+    if (chunk.offset() != expected) {
+      problem = absl::DataLossError(
+          absl::StrCat("a chunk at offset ", chunk.offset(), " where ", expected, " was due"));
+      break;
+    }
+    if (downloaded.chunk_sizes.empty()) {
+      downloaded.size_bytes = chunk.size_bytes();
+      downloaded.sha256 = chunk.sha256();
+    }
+    downloaded.chunk_sizes.push_back(chunk.data().size());
+    downloaded.data += chunk.data();
+    if (stop_after >= 0 && static_cast<int64_t>(downloaded.data.size()) >= stop_after) {
+      stopped = true;
+      break;
+    }
+  }
+  if (!problem.ok() || stopped) {
+    context.TryCancel();
+    while (reader->Read(&chunk)) {
+    }
+    reader->Finish();  // CANCELLED, or OK when the stream had just ended
+    if (!problem.ok()) return problem;
+    return downloaded;
+  }
+  const grpc::Status status = reader->Finish();
+  if (!status.ok()) return ToAbslStatus(status);
+  if (downloaded.chunk_sizes.empty()) {
+    return absl::DataLossError("the stream ended without a chunk (the first carries the size)");
+  }
+  return downloaded;
+}
+
+absl::StatusOr<std::vector<v1::Document>> ListDocuments(Client& client,
+                                                        absl::string_view meeting_id) {
+  std::unique_ptr<v1::DocumentService::Stub> stub = Documents(client);
+  std::vector<v1::Document> documents;
+  v1::ListDocumentsRequest request;
+  request.set_meeting_id(std::string(meeting_id));
+  do {
+    ASSIGN_OR_RETURN(v1::ListDocumentsResponse page,
+                     Call(*stub, &v1::DocumentService::Stub::ListDocuments, request));
+    for (v1::Document& document : *page.mutable_documents()) {
+      documents.push_back(std::move(document));
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  return documents;
+}
+
+std::vector<std::string> StoredBlobs(const HopsodProcess& server) {
+  std::vector<std::string> blobs;
+  std::error_code error;
+  for (auto it = std::filesystem::recursive_directory_iterator(
+           absl::StrCat(server.data_dir(), "/blobs"), error);
+       !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+    if (!it->is_regular_file()) continue;
+    const std::filesystem::path& path = it->path();
+    blobs.push_back(absl::StrCat(path.parent_path().filename().string(), path.filename().string()));
+  }
+  std::sort(blobs.begin(), blobs.end());
+  return blobs;
+}
+
+std::string DemoPdf(const HopsodProcess& server, absl::string_view title, int pages,
+                    pdf::DemoDocKind kind) {
+  pdf::DemoDocSpec spec;
+  spec.header.organisation = "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM";
+  spec.header.number = "Số: 125/TTr-UBND";
+  spec.header.place_and_date = "Quảng Nam, ngày 12 tháng 3 năm 2025";
+  spec.kind = kind;
+  spec.title = std::string(title);
+  spec.pages = pages;
+  const std::string path = absl::StrCat(server.scratch_dir(), "/demo-", server::NewId(), ".pdf");
+  const absl::Status written = pdf::WriteDemoDocument(spec, path);
+  if (!written.ok()) throw std::runtime_error(written.ToString());
+  return pdf::testing::ReadFileOrDie(path);
+}
+
+std::string ScratchFile(const HopsodProcess& server, absl::string_view bytes,
+                        absl::string_view suffix) {
+  const std::string path = absl::StrCat(server.scratch_dir(), "/scratch-", server::NewId(), suffix);
+  pdf::testing::WriteFileOrDie(path, std::string(bytes));
+  return path;
 }
 
 }  // namespace hopso::integration

@@ -3,6 +3,7 @@
 #ifndef HOPSO_TESTS_INTEGRATION_FIXTURES_H_
 #define HOPSO_TESTS_INTEGRATION_FIXTURES_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
+#include "hopso/v1/document.grpc.pb.h"
+#include "pdf/meeting_pdfs.h"
 #include "server/store/store.h"
 #include "server/util/status_macros.h"
 #include "tests/integration/hopsod_process.h"
@@ -150,6 +153,85 @@ server::StoredEvent ToStoredEvent(const v1::MeetingEvent& event);
 // first, or GenesisHash()).
 absl::Status CheckChain(absl::string_view previous_hash,
                         const std::vector<v1::MeetingEvent>& events);
+
+// --- Documents ---------------------------------------------------------------
+
+// The chunk size uploads use unless told otherwise.
+inline constexpr size_t kUploadChunkBytes = 1 << 20;
+
+// Documents
+//
+// A DocumentService stub on the client's channel.
+std::unique_ptr<v1::DocumentService::Stub> Documents(Client& client);
+
+// UploadRequest
+//
+// A StartUploadRequest under a fresh upload id that declares `bytes` (their
+// size and SHA-256) as a new document of the meeting.
+v1::StartUploadRequest UploadRequest(absl::string_view meeting_id, absl::string_view title,
+                                     absl::string_view filename, absl::string_view bytes);
+
+// SendChunks
+//
+// One UploadChunks stream carrying bytes [from, bytes.size()) of `bytes`, in
+// chunks of `chunk_bytes` at their offsets: the state the server returned, or
+// the stream's status.
+absl::StatusOr<v1::UploadState> SendChunks(Client& client, absl::string_view upload_id,
+                                           absl::string_view bytes, int64_t from = 0,
+                                           size_t chunk_bytes = kUploadChunkBytes);
+
+// Upload / UploadDocument
+//
+// StartUpload with `request`, SendChunks of `bytes`, FinishUpload: the new
+// document (or version), or the status of the first step that failed, its
+// message prefixed with the step's name.
+absl::StatusOr<v1::Document> Upload(Client& client, const v1::StartUploadRequest& request,
+                                    absl::string_view bytes,
+                                    size_t chunk_bytes = kUploadChunkBytes);
+absl::StatusOr<v1::Document> UploadDocument(Client& client, absl::string_view meeting_id,
+                                            absl::string_view title, absl::string_view bytes,
+                                            absl::string_view agenda_item_id = "");
+
+// Downloaded / Download
+//
+// A Download stream read to its end, or until `stop_after` bytes have arrived
+// when it is not negative (the call is cancelled then, as a tablet losing its
+// connection would). The chunks must be contiguous from `offset`: DATA_LOSS
+// otherwise. The first chunk's size_bytes and sha256 are kept.
+struct Downloaded {
+  int64_t size_bytes = 0;
+  std::string sha256;
+  std::string data;
+  std::vector<size_t> chunk_sizes;
+};
+absl::StatusOr<Downloaded> Download(Client& client, absl::string_view document_id,
+                                    absl::string_view sha256 = "", int64_t offset = 0,
+                                    int64_t stop_after = -1);
+
+// The meeting's documents that `client` may see, over all pages.
+absl::StatusOr<std::vector<v1::Document>> ListDocuments(Client& client,
+                                                        absl::string_view meeting_id);
+
+// StoredBlobs
+//
+// The files of the server's blob store (DATA_DIR/blobs/ab/cdef..., named by
+// the hex SHA-256 of their content), as "abcdef..." names.
+std::vector<std::string> StoredBlobs(const HopsodProcess& server);
+
+// DemoPdf
+//
+// The bytes of a Vietnamese administrative document of `pages` pages from
+// pdf::WriteDemoDocument, about `title`. Throws (failing the test) when it
+// cannot be written.
+std::string DemoPdf(const HopsodProcess& server, absl::string_view title, int pages,
+                    pdf::DemoDocKind kind = pdf::DemoDocKind::kToTrinh);
+
+// ScratchFile
+//
+// Writes `bytes` to a new file in the server's scratch directory (for the
+// command-line oracles) and returns its path.
+std::string ScratchFile(const HopsodProcess& server, absl::string_view bytes,
+                        absl::string_view suffix = ".pdf");
 
 }  // namespace hopso::integration
 
