@@ -11,44 +11,30 @@
 //   taskset -c 0 bench_b1 --hopsod build/bin/hopsod --hopsoctl build/bin/hopsoctl
 //
 // With --echo_listen the program is the echo server instead.
-#include <fcntl.h>
-#include <poll.h>
-#include <sched.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <memory>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "grpcpp/grpcpp.h"
-#include "hopso/v1/auth.grpc.pb.h"
-#include "hopso/v1/directory.grpc.pb.h"
-#include "hopso/v1/meeting.grpc.pb.h"
+#include "bench_support.h"
 #include "echo.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "hopso/v1/meeting.grpc.pb.h"
 
-ABSL_FLAG(std::string, hopsod, "", "path to the hopsod binary");
-ABSL_FLAG(std::string, hopsoctl, "", "path to the hopsoctl binary");
 ABSL_FLAG(std::vector<std::string>, transports, std::vector<std::string>({"tls", "plain"}),
           "transports to measure: tls, plain");
 ABSL_FLAG(int, rounds, 5, "measured A B pairs per transport");
@@ -56,8 +42,6 @@ ABSL_FLAG(absl::Duration, duration, absl::Seconds(2), "length of each measured r
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(2), "unmeasured load on each server first");
 ABSL_FLAG(int, concurrency, 50, "calls in flight");
 ABSL_FLAG(int, channels, 4, "channels (connections) the calls are spread over");
-ABSL_FLAG(int, server_cpu, 1, "cpu the servers are pinned to; -1 leaves them unpinned");
-ABSL_FLAG(bool, keep_data, false, "keep the data directory and the server logs");
 ABSL_FLAG(std::string, echo_listen, "", "run as the echo server on this host:port");
 ABSL_FLAG(int, echo_payload_bytes, 0, "echo server: payload length of every answer");
 ABSL_FLAG(std::string, echo_tls_dir, "", "echo server: serve TLS with DIR/server.{crt,key}");
@@ -66,10 +50,7 @@ namespace hopso::bench {
 namespace {
 
 namespace v1 = ::hopso::v1;
-using Clock = std::chrono::steady_clock;
 
-constexpr absl::Duration kCallDeadline = absl::Seconds(30);
-constexpr int kStartupTimeoutMs = 60'000;
 constexpr char kAdminPassword[] = "quản-trị B1";
 constexpr char kSecretaryPassword[] = "thư-ký B1";
 constexpr char kDelegatePassword[] = "đại-biểu B1";
@@ -107,265 +88,45 @@ constexpr AgendaLine kAgenda[] = {
     {"6", "Kết luận phiên họp", "Chủ tịch UBND tỉnh", 10},
 };
 
-absl::Status FromGrpc(const grpc::Status& status, absl::string_view what) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      absl::StrCat(what, ": ", status.error_message()));
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::vector<char*> Argv(std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  return argv;
-}
-
-// ChildProcess
-//
-// A program started with posix_spawn (no fork in a process with gRPC
-// threads), stderr appended to a log file, optionally pinned with taskset.
-class ChildProcess {
- public:
-  static absl::StatusOr<std::unique_ptr<ChildProcess>> Spawn(std::vector<std::string> args,
-                                                             int cpu,
-                                                             const std::string& log_path) {
-    if (cpu >= 0) args.insert(args.begin(), {"taskset", "-c", absl::StrCat(cpu)});
-    int out[2];
-    if (pipe2(out, O_CLOEXEC) != 0) return absl::InternalError("pipe2 failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-    pid_t pid = 0;
-    std::vector<char*> argv = Argv(args);
-    const int error = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    if (error != 0) {
-      close(out[0]);
-      return absl::InternalError(absl::StrCat("cannot start ", args[0], ": ", strerror(error)));
-    }
-    return std::unique_ptr<ChildProcess>(new ChildProcess(pid, out[0], absl::StrJoin(args, " "),
-                                                          log_path));
-  }
-
-  ~ChildProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    close(stdout_fd_);
-  }
-
-  // WaitForLine
-  //
-  // Reads stdout until a line starting with `prefix`; returns the rest of it.
-  absl::StatusOr<std::string> WaitForLine(absl::string_view prefix) {
-    std::string buffer;
-    const auto give_up = Clock::now() + std::chrono::milliseconds(kStartupTimeoutMs);
-    while (true) {
-      size_t end;
-      while ((end = buffer.find('\n')) != std::string::npos) {
-        std::string line = buffer.substr(0, end);
-        buffer.erase(0, end + 1);
-        if (absl::StartsWith(line, prefix)) return line.substr(prefix.size());
-      }
-      const int left_ms = static_cast<int>(
-          std::chrono::duration_cast<std::chrono::milliseconds>(give_up - Clock::now()).count());
-      pollfd fd = {stdout_fd_, POLLIN, 0};
-      if (left_ms <= 0 || poll(&fd, 1, left_ms) == 0) {
-        return absl::DeadlineExceededError(
-            absl::StrCat(command_, " printed no \"", prefix, "\" line; see ", log_path_));
-      }
-      char chunk[512];
-      const ssize_t n = read(stdout_fd_, chunk, sizeof(chunk));
-      if (n <= 0) {
-        int status = 0;
-        waitpid(pid_, &status, 0);
-        pid_ = 0;
-        return absl::UnavailableError(absl::StrCat(command_, " exited (status ", status,
-                                                   ") before it was ready; see ", log_path_));
-      }
-      buffer.append(chunk, n);
-    }
-  }
-
-  // Wait returns an error unless the program exits 0.
-  absl::Status Wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = 0;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return absl::OkStatus();
-    return absl::InternalError(absl::StrCat(command_, " ended with ",
-                                            WIFEXITED(status) ? "exit code " : "signal ",
-                                            WIFEXITED(status) ? WEXITSTATUS(status)
-                                                              : WTERMSIG(status),
-                                            "; see ", log_path_));
-  }
-
-  // Stop sends SIGTERM and expects a clean exit 0.
-  absl::Status Stop() {
-    kill(pid_, SIGTERM);
-    return Wait();
-  }
-
- private:
-  ChildProcess(pid_t pid, int stdout_fd, std::string command, std::string log_path)
-      : pid_(pid), stdout_fd_(stdout_fd), command_(std::move(command)),
-        log_path_(std::move(log_path)) {}
-
-  pid_t pid_;
-  int stdout_fd_;
-  std::string command_;
-  std::string log_path_;
-};
-
-// A server child that printed "<name> listening on HOST:PORT (transport)".
-struct Server {
-  std::unique_ptr<ChildProcess> process;
-  std::string address;
-};
-
-absl::StatusOr<Server> StartServer(std::vector<std::string> args, absl::string_view name,
-                                   const std::string& log_path) {
-  absl::StatusOr<std::unique_ptr<ChildProcess>> child =
-      ChildProcess::Spawn(std::move(args), absl::GetFlag(FLAGS_server_cpu), log_path);
-  if (!child.ok()) return child.status();
-  absl::StatusOr<std::string> rest = (*child)->WaitForLine(absl::StrCat(name, " listening on "));
-  if (!rest.ok()) return rest.status();
-  return Server{std::move(*child), rest->substr(0, rest->find(' '))};
-}
-
-std::shared_ptr<grpc::Channel> Connect(const std::string& address, const std::string& root_pem,
-                                       int index) {
-  grpc::ChannelArguments args;
-  // Separate connections, not one subchannel shared by all the channels.
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  args.SetInt("hopso.bench.channel", index);
-  if (root_pem.empty()) {
-    return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
-  }
-  args.SetSslTargetNameOverride("localhost");
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = root_pem;
-  return grpc::CreateCustomChannel(address, grpc::SslCredentials(ssl), args);
-}
-
-// Call makes one blocking set-up call with an optional bearer token.
-template <typename Request, typename Response, typename Method>
-absl::Status Call(absl::string_view what, const std::string& token, Method method,
-                  const Request& request, Response* response) {
-  grpc::ClientContext context;
-  if (!token.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
-  return FromGrpc(method(&context, request, response), what);
-}
-
-absl::StatusOr<std::string> Login(grpc::Channel& channel, const std::string& username,
-                                  const std::string& password) {
-  auto auth = v1::AuthService::NewStub(channel.shared_from_this());
-  v1::LoginRequest request;
-  request.set_username(username);
-  request.set_password(password);
-  v1::LoginResponse response;
-  absl::Status status = Call(
-      absl::StrCat("Login ", username), "",
-      [&](auto* c, const auto& q, auto* r) { return auth->Login(c, q, r); }, request, &response);
-  if (!status.ok()) return status;
-  return response.token();
-}
-
 // SetUpMeeting
 //
 // Through the real API: an organisation, a secretary and a delegate, a
 // published meeting with the agenda above and the delegate invited. Returns
 // the meeting id.
 absl::StatusOr<std::string> SetUpMeeting(const std::shared_ptr<grpc::Channel>& channel) {
-  auto directory = v1::DirectoryService::NewStub(channel);
   auto meetings = v1::MeetingService::NewStub(channel);
   absl::StatusOr<std::string> admin = Login(*channel, "admin", kAdminPassword);
   if (!admin.ok()) return admin.status();
-
-  v1::CreateOrganizationRequest org_request;
-  org_request.set_name("Ủy ban nhân dân tỉnh Thừa Thiên Huế");
-  v1::Organization org;
-  absl::Status status = Call(
-      "CreateOrganization", *admin,
-      [&](auto* c, const auto& q, auto* r) { return directory->CreateOrganization(c, q, r); },
-      org_request, &org);
-  if (!status.ok()) return status;
-
-  struct Person {
-    const char* username;
-    const char* full_name;
-    const char* title;
-    const char* unit;
-    v1::UserRole role;
-    const char* password;
-  };
   const Person people[] = {
       {"thuky.ha", "Nguyễn Thị Thu Hà", "Chánh Văn phòng", "Văn phòng UBND tỉnh",
        v1::USER_ROLE_SECRETARY, kSecretaryPassword},
       {"daibieu.duc", "Trần Văn Đức", "Phó Giám đốc", "Sở Tài chính", v1::USER_ROLE_MEMBER,
        kDelegatePassword},
   };
-  std::vector<v1::User> users;
-  for (const Person& person : people) {
-    v1::CreateUserRequest request;
-    v1::User* user = request.mutable_user();
-    user->set_organization_id(org.id());
-    user->set_username(person.username);
-    user->set_full_name(person.full_name);
-    user->set_title(person.title);
-    user->set_unit(person.unit);
-    user->set_role(person.role);
-    request.set_password(person.password);
-    users.emplace_back();
-    status = Call(
-        "CreateUser", *admin,
-        [&](auto* c, const auto& q, auto* r) { return directory->CreateUser(c, q, r); }, request,
-        &users.back());
-    if (!status.ok()) return status;
-  }
+  auto cast = CreateOrganization(channel, *admin, "Ủy ban nhân dân tỉnh Thừa Thiên Huế", people);
+  if (!cast.ok()) return cast.status();
+  const auto& [org, users] = *cast;
 
   absl::StatusOr<std::string> secretary = Login(*channel, "thuky.ha", kSecretaryPassword);
   if (!secretary.ok()) return secretary.status();
-  v1::CreateMeetingRequest meeting_request;
-  meeting_request.set_organization_id(org.id());
-  meeting_request.set_title("Phiên họp thường kỳ tháng 6 năm 2025 của Ủy ban nhân dân tỉnh");
-  meeting_request.set_place("Phòng họp số 1, tầng 3, trụ sở Ủy ban nhân dân tỉnh");
-  const int64_t start = absl::ToUnixMicros(absl::Now() + absl::Hours(24));
-  meeting_request.mutable_start_time()->set_unix_micros(start);
-  meeting_request.mutable_end_time()->set_unix_micros(start + absl::ToInt64Microseconds(
-                                                                  absl::Hours(4)));
-  v1::Meeting meeting;
-  status = Call(
-      "CreateMeeting", *secretary,
-      [&](auto* c, const auto& q, auto* r) { return meetings->CreateMeeting(c, q, r); },
-      meeting_request, &meeting);
-  if (!status.ok()) return status;
+  absl::StatusOr<v1::Meeting> meeting =
+      CreateMeeting(channel, *secretary, org.id(),
+                    "Phiên họp thường kỳ tháng 6 năm 2025 của Ủy ban nhân dân tỉnh",
+                    "Phòng họp số 1, tầng 3, trụ sở Ủy ban nhân dân tỉnh");
+  if (!meeting.ok()) return meeting.status();
 
   std::string parent_id;
   v1::Agenda agenda;
   for (const AgendaLine& line : kAgenda) {
     const bool top_level = absl::string_view(line.number).find('.') == absl::string_view::npos;
     v1::AddAgendaItemRequest request;
-    request.set_meeting_id(meeting.id());
+    request.set_meeting_id(meeting->id());
     if (!top_level) request.set_parent_id(parent_id);
     request.set_title(line.title);
     request.set_presenter(line.presenter);
     request.set_planned_minutes(line.minutes);
     request.set_index(-1);
-    status = Call(
+    absl::Status status = Call(
         "AddAgendaItem", *secretary,
         [&](auto* c, const auto& q, auto* r) { return meetings->AddAgendaItem(c, q, r); },
         request, &agenda);
@@ -388,24 +149,9 @@ absl::StatusOr<std::string> SetUpMeeting(const std::shared_ptr<grpc::Channel>& c
     }
   }
 
-  v1::AddParticipantRequest invite;
-  invite.set_meeting_id(meeting.id());
-  invite.set_user_id(users[1].id());
-  invite.set_role(v1::MEETING_ROLE_DELEGATE);
-  v1::Participant participant;
-  status = Call(
-      "AddParticipant", *secretary,
-      [&](auto* c, const auto& q, auto* r) { return meetings->AddParticipant(c, q, r); }, invite,
-      &participant);
+  absl::Status status = InviteAndPublish(channel, *secretary, meeting->id(), {users[1].id()});
   if (!status.ok()) return status;
-  v1::MeetingLifecycleRequest publish;
-  publish.set_meeting_id(meeting.id());
-  status = Call(
-      "PublishMeeting", *secretary,
-      [&](auto* c, const auto& q, auto* r) { return meetings->PublishMeeting(c, q, r); }, publish,
-      &meeting);
-  if (!status.ok()) return status;
-  return meeting.id();
+  return meeting->id();
 }
 
 // EchoPayload returns a payload that makes an EchoMessage `size` bytes long
@@ -514,12 +260,6 @@ class ClosedLoop {
   absl::Status error_ ABSL_GUARDED_BY(mu_);
 };
 
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 struct Measurement {
   std::vector<RunStats> hopso;
   std::vector<RunStats> echo;
@@ -605,22 +345,6 @@ std::string Summary(const std::string& transport, const Measurement& m,
       Median(hopso_rate), Median(echo_rate), Median(hopso_p99), Median(echo_p99), pinning);
 }
 
-// Pinning says where the servers and this process run, as the output must.
-std::string Pinning() {
-  const int server_cpu = absl::GetFlag(FLAGS_server_cpu);
-  std::string servers = server_cpu >= 0 ? absl::StrCat("hopsod pinned to cpu ", server_cpu)
-                                        : std::string("hopsod not pinned");
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) != 0 || CPU_COUNT(&set) != 1) {
-    return absl::StrCat(servers, ", load not pinned");
-  }
-  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-    if (CPU_ISSET(cpu, &set)) return absl::StrCat(servers, ", load on cpu ", cpu);
-  }
-  return servers;
-}
-
 class EchoService final : public Echo::CallbackService {
  public:
   explicit EchoService(std::string payload) : payload_(std::move(payload)) {}
@@ -685,12 +409,13 @@ absl::Status RunBenchmark() {
     return absl::InvalidArgumentError("--hopsod and --hopsoctl are required");
   }
   const std::string self = std::filesystem::read_symlink("/proc/self/exe");
-  std::string tmp_template = (std::filesystem::temp_directory_path() / "hopso-b1-XXXXXX");
-  if (mkdtemp(tmp_template.data()) == nullptr) return absl::InternalError("mkdtemp failed");
-  const std::string tmp = tmp_template;
+  absl::StatusOr<std::string> scratch = MakeScratchDir("b1");
+  if (!scratch.ok()) return scratch.status();
+  const std::string tmp = *scratch;
   const std::string data_dir = tmp + "/data";
   std::filesystem::create_directory(data_dir);
-  const std::string pinning = Pinning();
+  const int server_cpu = absl::GetFlag(FLAGS_server_cpu);
+  const std::string pinning = Pinning(server_cpu);
   absl::PrintF("B1: GetAgenda, %d calls in flight over %d channels, %d x (%s hopsod, %s echo)"
                " after %s warm-up; %s; logs in %s\n",
                absl::GetFlag(FLAGS_concurrency), absl::GetFlag(FLAGS_channels),
@@ -700,12 +425,7 @@ absl::Status RunBenchmark() {
   fflush(stdout);
 
   absl::Status status = [&]() -> absl::Status {
-    absl::StatusOr<std::unique_ptr<ChildProcess>> init = ChildProcess::Spawn(
-        {hopsoctl, "init", "--data_dir", data_dir, "--admin_username", "admin",
-         "--admin_password", kAdminPassword},
-        -1, tmp + "/hopsoctl.log");
-    if (!init.ok()) return init.status();
-    absl::Status result = (*init)->Wait();
+    absl::Status result = InitDataDir(hopsoctl, data_dir, kAdminPassword, tmp + "/hopsoctl.log");
     if (!result.ok()) return result;
 
     std::string meeting_id;
@@ -719,7 +439,7 @@ absl::Status RunBenchmark() {
                                        "127.0.0.1:0"};
       if (!tls) args.push_back("--insecure");
       absl::StatusOr<Server> server =
-          StartServer(args, "hopsod", absl::StrCat(tmp, "/hopsod-", transport, ".log"));
+          StartServer(args, "hopsod", server_cpu, absl::StrCat(tmp, "/hopsod-", transport, ".log"));
       if (!server.ok()) return server.status();
       std::string root_pem;
       if (tls) {
@@ -751,7 +471,8 @@ absl::Status RunBenchmark() {
           absl::StrCat("--echo_payload_bytes=", echo_payload.size())};
       if (tls) echo_args.push_back(absl::StrCat("--echo_tls_dir=", data_dir, "/tls"));
       absl::StatusOr<Server> echo =
-          StartServer(echo_args, "echo", absl::StrCat(tmp, "/echo-", transport, ".log"));
+          StartServer(echo_args, "echo", server_cpu,
+                      absl::StrCat(tmp, "/echo-", transport, ".log"));
       if (!echo.ok()) return echo.status();
       EchoMessage echo_answer;
       echo_answer.set_payload(echo_payload);
