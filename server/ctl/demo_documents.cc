@@ -256,16 +256,24 @@ absl::StatusOr<UploadSpec> SpecFor(const MeetingView& view, const std::string& m
       .path = path, .meeting_id = meeting_id, .agenda_item_id = item_id, .title = demo.title};
 }
 
+// Uploads `demo` in one go unless the meeting already has a document of
+// that title (a second run of the demo adds nothing).
+absl::Status UploadIfMissing(const Client& secretary, const std::string& meeting_id,
+                             MeetingView& view, const ScratchDir& dir, const DemoPdf& demo,
+                             Transcript& transcript) {
+  if (view.documents.contains(demo.title)) return absl::OkStatus();
+  ASSIGN_OR_RETURN(UploadSpec spec, SpecFor(view, meeting_id, dir, demo));
+  ASSIGN_OR_RETURN(v1::Document d, UploadFile(secretary, spec));
+  transcript.Say(absl::StrCat("Thư ký tải lên / uploads \"", d.title(), "\" → ",
+                              Where(view, d.agenda_item_id()), " (", Stored(d), ")"));
+  view.documents[d.title()] = d;
+  return absl::OkStatus();
+}
+
 absl::Status UploadToTrinh(const Client& secretary, const std::string& meeting_id,
                            MeetingView& view, const ScratchDir& dir, Transcript& transcript) {
   const DemoPdf first = ToTrinh();
-  if (!view.documents.contains(first.title)) {
-    ASSIGN_OR_RETURN(UploadSpec spec, SpecFor(view, meeting_id, dir, first));
-    ASSIGN_OR_RETURN(v1::Document d, UploadFile(secretary, spec));
-    transcript.Say(absl::StrCat("Thư ký tải lên / uploads \"", d.title(), "\" → ",
-                                Where(view, d.agenda_item_id()), " (", Stored(d), ")"));
-    view.documents[d.title()] = d;
-  }
+  RETURN_IF_ERROR(UploadIfMissing(secretary, meeting_id, view, dir, first, transcript));
   const v1::Document& current = view.documents[first.title];
   if (current.versions_size() >= 2) return absl::OkStatus();
   ASSIGN_OR_RETURN(UploadSpec spec, SpecFor(view, meeting_id, dir, ToTrinhRevised()));
@@ -303,13 +311,7 @@ absl::Status UploadBaoCao(const Client& secretary, const std::string& meeting_id
 absl::Status UploadDuThao(const Client& secretary, const std::string& meeting_id, MeetingView& view,
                           const ScratchDir& dir, Transcript& transcript) {
   const DemoPdf demo = DuThaoNghiQuyet();
-  if (!view.documents.contains(demo.title)) {
-    ASSIGN_OR_RETURN(UploadSpec spec, SpecFor(view, meeting_id, dir, demo));
-    ASSIGN_OR_RETURN(v1::Document d, UploadFile(secretary, spec));
-    transcript.Say(absl::StrCat("Thư ký tải lên / uploads \"", d.title(), "\" → ",
-                                Where(view, d.agenda_item_id()), " (", Stored(d), ")"));
-    view.documents[d.title()] = d;
-  }
+  RETURN_IF_ERROR(UploadIfMissing(secretary, meeting_id, view, dir, demo, transcript));
   v1::Document& d = view.documents[demo.title];
   ASSIGN_OR_RETURN(std::string item_id, ItemId(view, kRestructuringItem));
   if (d.agenda_item_id() != item_id) {

@@ -18,6 +18,7 @@
 #include "absl/time/clock.h"
 #include "pdf/meeting_pdfs.h"
 #include "server/domain/agenda.h"
+#include "server/services/meeting_handler.h"
 #include "server/services/paging.h"
 #include "server/util/random_id.h"
 #include "server/util/status_macros.h"
@@ -33,21 +34,6 @@ constexpr size_t kQrCodeChars = 12;
 constexpr size_t kQrHashHexChars = 8;
 constexpr char kHandoutTitle[] = "Chương trình phiên họp kèm mã QR (bản in)";
 constexpr char kPosterTitle[] = "Áp phích phòng họp (mã QR)";
-
-// Who the meeting is to the caller, once the permission table allowed the call.
-struct MeetingAccess {
-  v1::Meeting meeting;
-  v1::MeetingRole role;
-};
-
-absl::StatusOr<MeetingAccess> Access(Transaction& tx, const Caller& c, absl::string_view rpc,
-                                     absl::string_view meeting_id) {
-  if (meeting_id.empty()) return absl::InvalidArgumentError("meeting_id is required");
-  ASSIGN_OR_RETURN(v1::Meeting meeting, tx.GetMeeting(meeting_id));
-  ASSIGN_OR_RETURN(v1::MeetingRole role, tx.GetParticipantRole(meeting_id, c.user_id));
-  RETURN_IF_ERROR(CheckMeetingAction(rpc, role, meeting.state()));
-  return MeetingAccess{std::move(meeting), role};
-}
 
 bool CanSee(const v1::Document& d, const Caller& c, v1::MeetingRole role) {
   if (!d.confidential() || role == v1::MEETING_ROLE_SECRETARY) return true;
@@ -74,9 +60,12 @@ absl::StatusOr<std::pair<v1::Document, MeetingAccess>> VisibleDocument(
   RETURN_IF_ERROR(doc.status());
   // Who may see it is decided first, so that PERMISSION_DENIED below never
   // tells an outsider that the document exists.
-  absl::StatusOr<MeetingAccess> look = Access(tx, c, "GetDocument", doc->meeting_id());
-  if (!look.ok() || !CanSee(*doc, c, look->role)) return DocumentNotFound(id);
-  ASSIGN_OR_RETURN(MeetingAccess access, Access(tx, c, rpc, doc->meeting_id()));
+  ASSIGN_OR_RETURN(MeetingAccess access, LoadMeetingAccess(tx, c, doc->meeting_id()));
+  if (!CheckMeetingAction("GetDocument", access.role, access.meeting.state()).ok() ||
+      !CanSee(*doc, c, access.role)) {
+    return DocumentNotFound(id);
+  }
+  RETURN_IF_ERROR(CheckMeetingAction(rpc, access.role, access.meeting.state()));
   return std::make_pair(*std::move(doc), std::move(access));
 }
 
@@ -228,7 +217,7 @@ absl::StatusOr<UploadRecord> DocumentHandler::OwnUpload(const Caller& c, absl::s
       return absl::NotFoundError(absl::StrCat("upload ", upload_id, " was not found"));
     }
     upload = *std::move(found);
-    return Access(tx, c, rpc, upload.meeting_id).status();
+    return CheckedMeetingAccess(tx, c, rpc, upload.meeting_id).status();
   }));
   return upload;
 }
@@ -239,9 +228,8 @@ absl::Status DocumentHandler::StartUpload(const Caller& c, const v1::StartUpload
     return absl::InvalidArgumentError(
         "upload_id must be 16 to 64 characters of A-Z, a-z, 0-9, '-' or '_'");
   }
-  if (req.document_id().empty()) {
-    RETURN_IF_ERROR(ValidateText("title", req.title(), {.max_chars = 500}));
-  } else if (!req.title().empty()) {
+  // A new version may keep the document's title.
+  if (req.document_id().empty() || !req.title().empty()) {
     RETURN_IF_ERROR(ValidateText("title", req.title(), {.max_chars = 500}));
   }
   RETURN_IF_ERROR(ValidateText("filename", req.filename(), {.max_chars = 255}));
@@ -256,7 +244,7 @@ absl::Status DocumentHandler::StartUpload(const Caller& c, const v1::StartUpload
   if (req.sha256().size() != 32) return absl::InvalidArgumentError("sha256 must be 32 bytes");
   const std::string path = UploadPath(req.upload_id());
   RETURN_IF_ERROR(store_.Write([&](Transaction& tx) -> absl::Status {
-    RETURN_IF_ERROR(Access(tx, c, "StartUpload", req.meeting_id()).status());
+    RETURN_IF_ERROR(CheckedMeetingAccess(tx, c, "StartUpload", req.meeting_id()).status());
     RETURN_IF_ERROR(CheckAgendaItem(tx, req.meeting_id(), req.agenda_item_id()));
     if (!req.document_id().empty()) {
       absl::StatusOr<v1::Document> doc = tx.GetDocument(req.document_id());
@@ -437,11 +425,7 @@ absl::StatusOr<v1::Document> DocumentHandler::Ingest(const Caller& c, absl::stri
   // signatures append cleanly.
   const std::string keep = report.normalised_path.empty() ? pdf_path : report.normalised_path;
   const std::string staged = blobs_.TempPath("ingest");
-  if (keep == pdf_path) {
-    std::error_code ec;
-    std::filesystem::copy_file(pdf_path, staged, ec);
-    if (ec) return absl::UnavailableError(absl::StrCat("cannot stage the document: ", ec.message()));
-  } else if (rename(keep.c_str(), staged.c_str()) != 0) {
+  if (rename(keep.c_str(), staged.c_str()) != 0) {
     return absl::UnavailableError("cannot stage the document");
   }
   ASSIGN_OR_RETURN(std::string sha, blobs_.Adopt(staged));
@@ -452,7 +436,7 @@ absl::StatusOr<v1::Document> DocumentHandler::Ingest(const Caller& c, absl::stri
   v1::Document document;
   RETURN_IF_ERROR(store_.Write([&](Transaction& tx) -> absl::Status {
     // Checked again: the meeting may have changed since the upload began.
-    RETURN_IF_ERROR(Access(tx, c, rpc, meta.meeting_id).status());
+    RETURN_IF_ERROR(CheckedMeetingAccess(tx, c, rpc, meta.meeting_id).status());
     v1::DocumentVersion version;
     version.set_sha256(sha);
     version.set_size_bytes(size);
@@ -506,7 +490,8 @@ absl::Status DocumentHandler::ListDocuments(const Caller& c, const v1::ListDocum
                                             v1::ListDocumentsResponse* out) {
   ASSIGN_OR_RETURN(PageQuery page, ParsePage(req.page_size(), req.page_token()));
   return store_.Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(MeetingAccess access, Access(tx, c, "ListDocuments", req.meeting_id()));
+    ASSIGN_OR_RETURN(MeetingAccess access,
+                     CheckedMeetingAccess(tx, c, "ListDocuments", req.meeting_id()));
     ASSIGN_OR_RETURN(Page<v1::Document> result, tx.ListDocuments(req.meeting_id(), page));
     for (v1::Document& d : result.items) {
       if (CanSee(d, c, access.role)) *out->add_documents() = std::move(d);
@@ -607,7 +592,7 @@ absl::Status DocumentHandler::GetQrCode(const Caller& c, const v1::GetQrCodeRequ
         return absl::NotFoundError(absl::StrCat("document ", d.id(), " has no such version"));
       }
     } else {
-      RETURN_IF_ERROR(Access(tx, c, "GetQrCode", req.meeting_id()).status());
+      RETURN_IF_ERROR(CheckedMeetingAccess(tx, c, "GetQrCode", req.meeting_id()).status());
       RETURN_IF_ERROR(CheckAgendaItem(tx, req.meeting_id(), req.agenda_item_id()));
     }
     absl::StatusOr<QrRecord> existing = tx.FindQrCode(target);
@@ -644,7 +629,8 @@ absl::Status DocumentHandler::ResolveQr(const Caller& c, const v1::ResolveQrRequ
     if (!hash_prefix.empty() && !absl::StartsWith(HexEncode(qr->sha256), absl::AsciiStrToLower(hash_prefix))) {
       return QrNotFound();
     }
-    absl::StatusOr<MeetingAccess> access = Access(tx, c, "ResolveQr", qr->meeting_id);
+    absl::StatusOr<MeetingAccess> access =
+        CheckedMeetingAccess(tx, c, "ResolveQr", qr->meeting_id);
     if (!access.ok()) return QrNotFound();
     out->set_meeting_id(qr->meeting_id);
     out->set_agenda_item_id(qr->agenda_item_id);
@@ -726,7 +712,7 @@ absl::Status DocumentHandler::GenerateMeetingPdf(const Caller& c, absl::string_v
   std::string existing_id;
   const std::string title = handout ? kHandoutTitle : kPosterTitle;
   RETURN_IF_ERROR(store_.Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(MeetingAccess access, Access(tx, c, rpc, meeting_id));
+    ASSIGN_OR_RETURN(MeetingAccess access, CheckedMeetingAccess(tx, c, rpc, meeting_id));
     meeting = access.meeting;
     ASSIGN_OR_RETURN(v1::Organization org, tx.GetOrganization(meeting.organization_id()));
     organisation = org.name();

@@ -56,16 +56,29 @@ absl::Status MeetingHandler::Scope::Record(const Caller& caller, const v1::Event
   return absl::OkStatus();
 }
 
+absl::StatusOr<MeetingAccess> LoadMeetingAccess(Transaction& tx, const Caller& caller,
+                                                absl::string_view meeting_id) {
+  RETURN_IF_ERROR(RequireId("meeting_id", meeting_id));
+  ASSIGN_OR_RETURN(v1::Meeting meeting, tx.GetMeeting(meeting_id));
+  ASSIGN_OR_RETURN(v1::MeetingRole role, tx.GetParticipantRole(meeting_id, caller.user_id));
+  meeting.set_my_role(role);
+  return MeetingAccess{std::move(meeting), role};
+}
+
+absl::StatusOr<MeetingAccess> CheckedMeetingAccess(Transaction& tx, const Caller& caller,
+                                                   absl::string_view rpc,
+                                                   absl::string_view meeting_id) {
+  ASSIGN_OR_RETURN(MeetingAccess access, LoadMeetingAccess(tx, caller, meeting_id));
+  RETURN_IF_ERROR(CheckMeetingAction(rpc, access.role, access.meeting.state()));
+  return access;
+}
+
 absl::Status MeetingHandler::InMeeting(const Caller& caller, absl::string_view rpc,
                                        absl::string_view meeting_id, bool write,
                                        const ScopedFn& fn) {
-  RETURN_IF_ERROR(RequireId("meeting_id", meeting_id));
   auto body = [&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(v1::Meeting meeting, tx.GetMeeting(meeting_id));
-    ASSIGN_OR_RETURN(v1::MeetingRole role, tx.GetParticipantRole(meeting_id, caller.user_id));
-    RETURN_IF_ERROR(CheckMeetingAction(rpc, role, meeting.state()));
-    meeting.set_my_role(role);
-    Scope scope{tx, meeting, role, absl::ToUnixMicros(absl::Now())};
+    ASSIGN_OR_RETURN(MeetingAccess access, CheckedMeetingAccess(tx, caller, rpc, meeting_id));
+    Scope scope{tx, access.meeting, access.role, absl::ToUnixMicros(absl::Now())};
     return fn(scope);
   };
   return write ? store_.Write(body) : store_.Read(body);

@@ -14,6 +14,27 @@
 
 namespace hopso::server {
 
+// The meeting and the caller's role in it (UNSPECIFIED when not a participant).
+struct MeetingAccess {
+  v1::Meeting meeting;
+  v1::MeetingRole role;
+};
+
+// LoadMeetingAccess
+//
+// Reads the meeting and the caller's role in it; INVALID_ARGUMENT for an
+// empty or malformed id, NOT_FOUND when there is no such meeting.
+absl::StatusOr<MeetingAccess> LoadMeetingAccess(Transaction& tx, const Caller& caller,
+                                                absl::string_view meeting_id);
+
+// CheckedMeetingAccess
+//
+// LoadMeetingAccess, then the permission table's verdict on `rpc` for that
+// role in the meeting's state. Every meeting-scoped RPC goes through here.
+absl::StatusOr<MeetingAccess> CheckedMeetingAccess(Transaction& tx, const Caller& caller,
+                                                   absl::string_view rpc,
+                                                   absl::string_view meeting_id);
+
 class MeetingHandler {
  public:
   explicit MeetingHandler(Store& store) : store_(store) {}
