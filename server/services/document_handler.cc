@@ -462,7 +462,10 @@ absl::StatusOr<v1::Document> DocumentHandler::Ingest(const Caller& c, absl::stri
     } else {
       ASSIGN_OR_RETURN(v1::Document existing, tx.GetDocument(id));
       if (existing.versions_size() > 0 && existing.versions(0).sha256() == sha) {
-        return absl::AlreadyExistsError("this file is already the document's current version");
+        // The same bytes again (a retried upload, a poster regenerated within
+        // the same second): nothing changes, and that is not an error.
+        document = std::move(existing);
+        return absl::OkStatus();
       }
       version.set_number(existing.versions_size() == 0 ? 1 : existing.versions(0).number() + 1);
       if (!meta.title.empty() && meta.title != existing.title()) {

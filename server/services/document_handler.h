@@ -101,7 +101,8 @@ class DocumentHandler {
                                          absl::string_view upload_id);
   // Screens `pdf_path`, moves what is to be kept into the blob store and
   // records it as a new document or a new version of `document_id`. The file
-  // at `pdf_path` is consumed: every caller's copy is disposable.
+  // at `pdf_path` is consumed: every caller's copy is disposable. Bytes equal to
+  // the current version leave the document as it is.
   absl::StatusOr<v1::Document> Ingest(const Caller& c, absl::string_view rpc,
                                       const std::string& pdf_path, const UploadRecord& meta);
   absl::Status GenerateMeetingPdf(const Caller& c, absl::string_view rpc,
