@@ -33,7 +33,7 @@ absl::Status Caught(const PoDoFo::PdfError& e, absl::string_view doing) {
 
 }  // namespace
 
-absl::StatusOr<int> QrModuleCount(absl::string_view payload, QrLevel level) {
+absl::StatusOr<QrSymbol> EncodeQr(absl::string_view payload, QrLevel level) {
   if (payload.empty()) return absl::InvalidArgumentError("QR payload is empty");
   if (payload.find('\0') != absl::string_view::npos) {
     return absl::InvalidArgumentError("QR payload contains a NUL byte");
@@ -48,9 +48,17 @@ absl::StatusOr<int> QrModuleCount(absl::string_view payload, QrLevel level) {
         errno == ERANGE ? absl::StrCat("QR payload of ", payload.size(), " bytes is too long")
                         : "QR payload cannot be encoded");
   }
-  const int width = code->width;
+  QrSymbol symbol;
+  symbol.size = code->width;
+  symbol.dark.resize(static_cast<size_t>(code->width) * code->width);
+  for (size_t i = 0; i < symbol.dark.size(); ++i) symbol.dark[i] = (code->data[i] & 1) != 0;
   QRcode_free(code);
-  return width;
+  return symbol;
+}
+
+absl::StatusOr<int> QrModuleCount(absl::string_view payload, QrLevel level) {
+  ASSIGN_OR_RETURN(QrSymbol symbol, EncodeQr(payload, level));
+  return symbol.size;
 }
 
 Composer::Composer(ComposerOptions options)

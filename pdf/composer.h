@@ -128,6 +128,17 @@ struct PageNumbering {
   bool administrative = false;
 };
 
+// QrSymbol / EncodeQr
+//
+// The modules of the QR symbol for `payload` at `level`, row by row, without
+// the quiet zone; true is dark. Errors as QrModuleCount.
+struct QrSymbol {
+  int size = 0;  // modules across
+  std::vector<bool> dark;
+  bool Dark(int row, int col) const { return dark[static_cast<size_t>(row) * size + col]; }
+};
+absl::StatusOr<QrSymbol> EncodeQr(absl::string_view payload, QrLevel level);
+
 // QrModuleCount
 //
 // The number of modules across the QR symbol for `payload` at `level`

@@ -31,6 +31,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "pdf/internal/layout.h"
@@ -56,13 +57,15 @@ struct ChildResult {
   int pages = 0;
   bool has_signatures = false;
   std::string title;
+  std::string page_geometry;
   std::vector<std::string> warnings;
 };
 
 std::string Serialize(const ChildResult& r) {
   std::string out = absl::StrCat("kind=", r.kind, "\ndetail=", absl::CEscape(r.detail),
                                  "\npages=", r.pages, "\nsigned=", r.has_signatures ? 1 : 0,
-                                 "\ntitle=", absl::CEscape(r.title), "\n");
+                                 "\ntitle=", absl::CEscape(r.title),
+                                 "\ngeometry=", absl::CEscape(r.page_geometry), "\n");
   for (const std::string& w : r.warnings) absl::StrAppend(&out, "warning=", absl::CEscape(w), "\n");
   // The end marker tells a complete result from one cut short by a crash.
   out += "end=1\n";
@@ -82,6 +85,7 @@ bool Parse(const std::string& text, ChildResult* r) {
     if (key == "pages" && !absl::SimpleAtoi(value, &r->pages)) return false;
     if (key == "signed") r->has_signatures = value == "1";
     if (key == "title") r->title = value;
+    if (key == "geometry") r->page_geometry = value;
     if (key == "warning") r->warnings.push_back(value);
     if (key == "end") complete = true;
   }
@@ -103,6 +107,24 @@ void ParseEveryObject(PoDoFo::PdfMemDocument& doc) {
   for (PoDoFo::PdfObject* object : doc.GetObjects()) {
     if (object != nullptr) object->GetDataType();
   }
+}
+
+// "W H R;" per page: the size as displayed (crop box, else media box, in
+// points to 0.01; width and height swapped by a quarter turn) and the
+// rotation, which is all that annotation coordinates depend on.
+std::string PageGeometry(const std::vector<QPDFPageObjectHelper>& pages) {
+  std::string out;
+  for (QPDFPageObjectHelper page : pages) {
+    const QPDFObjectHandle::Rectangle box = page.getCropBox().getArrayAsRectangle();
+    QPDFObjectHandle rotate = page.getAttribute("/Rotate", false);
+    const int rotation =
+        rotate.isInteger() ? ((rotate.getIntValueAsInt() % 360) + 360) % 360 : 0;
+    double width = std::abs(box.urx - box.llx);
+    double height = std::abs(box.ury - box.lly);
+    if (rotation == 90 || rotation == 270) std::swap(width, height);
+    absl::StrAppend(&out, absl::StrFormat("%.2f %.2f %d;", width, height, rotation));
+  }
+  return out;
 }
 
 class DiscardContents : public QPDFObjectHandle::ParserCallbacks {
@@ -158,6 +180,7 @@ ChildResult Screen(const std::string& path, const std::string& normalised_path,
         return r;
       }
     }
+    r.page_geometry = PageGeometry(pages);
     for (const QPDFExc& warning : qpdf.getWarnings()) {
       if (r.warnings.size() == kMaxWarnings) break;
       r.warnings.push_back(warning.getMessageDetail());
@@ -431,6 +454,7 @@ absl::StatusOr<ScreenReport> ScreenUpload(const std::string& path, const ScreenL
   report.pages = r.pages;
   report.title = std::move(r.title);
   report.has_signatures = r.has_signatures;
+  report.page_geometry = std::move(r.page_geometry);
   report.warnings = std::move(r.warnings);
   if (!r.has_signatures) report.normalised_path = normalised_path;
   return report;

@@ -51,6 +51,9 @@ struct ScreenReport {
   // The document information title, NFC-normalised; empty when absent.
   std::string title;
   bool has_signatures = false;
+  // Each page's displayed size and rotation, as "W H R;" per page (points to
+  // 0.01): equal strings mean annotations drawn on one fit the other.
+  std::string page_geometry;
   // The normalised copy to store instead of the upload, written next to it
   // as `<path>.normalised.pdf`; the caller owns (and removes) it. Empty when
   // the upload carries signatures: such a file must be stored byte for byte,

@@ -86,6 +86,23 @@ TEST(ScreenUpload, AcceptsAGoodVietnamesePdfAndNormalisesIt) {
   EXPECT_TRUE(NoChildrenLeft());
 }
 
+// What annotations depend on: each page as displayed (crop box, turned by an
+// inherited /Rotate), so a landscape page turned upright equals a portrait one.
+TEST(ScreenUpload, ReportsEachPagesDisplayedSizeAndRotation) {
+  ScopedTempDir dir;
+  const std::string path = dir.File("geometry.pdf");
+  WriteRawPdf(path, {"<< /Type /Catalog /Pages 2 0 R >>",
+                     "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 3 /Rotate 90 >>",
+                     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Rotate 0 >>",
+                     "<< /Type /Pages /Parent 2 0 R /Kids [5 0 R 6 0 R] /Count 2 >>",
+                     "<< /Type /Page /Parent 4 0 R /MediaBox [0 0 842 595.3] >>",
+                     "<< /Type /Page /Parent 4 0 R /MediaBox [0 0 700 900] "
+                     "/CropBox [50 40 645 882] /Rotate -360 >>"});
+  absl::StatusOr<ScreenReport> report = ScreenUpload(path);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->page_geometry, "595.00 842.00 0;595.30 842.00 90;595.00 842.00 0;");
+}
+
 TEST(ScreenUpload, NormalisingRemovesObjectStreams) {
   ScopedTempDir dir;
   const std::string compact = dir.File("compact.pdf");

@@ -69,12 +69,17 @@ int Run(const sigset_t& stop_signals) {
 
   std::shared_ptr<grpc::ServerCredentials> creds;
   std::string mode = "insecure";
+  AuthOptions auth_options;
   if (absl::GetFlag(FLAGS_insecure)) {
     creds = grpc::InsecureServerCredentials();
   } else {
     absl::StatusOr<TlsIdentity> tls = LoadOrCreateTlsIdentity(
         data_dir, absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key));
     if (!tls.ok()) return Fail(std::string(tls.status().message()));
+    // Pairing codes carry it, so a tablet that scans one trusts this server only.
+    absl::StatusOr<std::string> fingerprint = CertificateFingerprint(tls->cert_pem);
+    if (!fingerprint.ok()) return Fail(std::string(fingerprint.status().message()));
+    auth_options.tls_fingerprint = *fingerprint;
     grpc::SslServerCredentialsOptions options;
     options.pem_key_cert_pairs.push_back({tls->key_pem, tls->cert_pem});
     creds = grpc::SslServerCredentials(options);
@@ -85,7 +90,7 @@ int Run(const sigset_t& stop_signals) {
   if (!blobs.ok()) return Fail(std::string(blobs.status().message()));
 
   ThreadPool pool(std::max(1, absl::GetFlag(FLAGS_threads)));
-  HopsoServices services(**store, *blobs, pool);
+  HopsoServices services(**store, *blobs, pool, DocumentOptions(), auth_options);
   if (absl::Status cleaned = services.RemoveAbandonedUploads(); !cleaned.ok()) {
     std::fprintf(stderr, "hopsod: could not remove abandoned uploads: %s\n",
                  std::string(cleaned.message()).c_str());

@@ -125,4 +125,22 @@ absl::StatusOr<TlsIdentity> LoadOrCreateTlsIdentity(const std::string& data_dir,
   return CreateSelfSigned(cert, key);
 }
 
+absl::StatusOr<std::string> CertificateFingerprint(const std::string& cert_pem) {
+  BioPtr bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
+  X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (cert == nullptr) return absl::InvalidArgumentError("the TLS certificate is not PEM");
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (X509_digest(cert.get(), EVP_sha256(), digest, &length) != 1) {
+    return absl::InternalError("cannot hash the TLS certificate");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xf];
+  }
+  return hex;
+}
+
 }  // namespace hopso::server

@@ -24,6 +24,12 @@ absl::StatusOr<TlsIdentity> LoadOrCreateTlsIdentity(const std::string& data_dir,
                                                     const std::string& cert_path,
                                                     const std::string& key_path);
 
+// CertificateFingerprint
+//
+// Lowercase hex SHA-256 of the DER encoding of the first certificate in
+// `cert_pem` (the leaf), as tablets pin it and pairing codes carry it.
+absl::StatusOr<std::string> CertificateFingerprint(const std::string& cert_pem);
+
 }  // namespace hopso::server
 
 #endif  // HOPSO_SERVER_TLS_SETUP_H_

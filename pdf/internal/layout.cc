@@ -1,6 +1,5 @@
 #include "pdf/internal/layout.h"
 
-#include <qrencode.h>
 #include <unistd.h>
 #include <utf8proc.h>
 
@@ -200,41 +199,30 @@ void PaintLine(PoDoFo::PdfPainter& painter, PoDoFo::PdfFont* font, double size_p
 absl::Status PaintQr(PoDoFo::PdfPainter& painter, double left_pt, double top_pt, double size_pt,
                      absl::string_view payload, QrLevel level) {
   if (size_pt <= 0) return absl::InvalidArgumentError("QR size must be positive");
-  RETURN_IF_ERROR(QrModuleCount(payload, level).status());
-  const std::string text(payload);
-  QRcode* code = QRcode_encodeString(text.c_str(), 0,
-                                     level == QrLevel::kQ ? QR_ECLEVEL_Q : QR_ECLEVEL_M,
-                                     QR_MODE_8, /*casesensitive=*/1);
-  if (code == nullptr) return absl::InternalError("QR encoding failed");
-  const int n = code->width;
+  ASSIGN_OR_RETURN(const QrSymbol code, EncodeQr(payload, level));
+  const int n = code.size;
   const double module = size_pt / (n + 2 * kQrQuietZoneModules);
-  try {
-    // White first: on a stamped page there may be text under the symbol.
-    painter.SetColor(1, 1, 1);
-    painter.Rectangle(left_pt, top_pt - size_pt, size_pt, size_pt);
-    painter.Fill();
-    painter.SetColor(0, 0, 0);
-    const double x0 = left_pt + kQrQuietZoneModules * module;
-    const double y0 = top_pt - kQrQuietZoneModules * module;
-    for (int row = 0; row < n; ++row) {
-      int col = 0;
-      while (col < n) {
-        if ((code->data[row * n + col] & 1) == 0) {
-          ++col;
-          continue;
-        }
-        const int start = col;
-        while (col < n && (code->data[row * n + col] & 1) != 0) ++col;
-        painter.Rectangle(x0 + start * module, y0 - (row + 1) * module, (col - start) * module,
-                          module);
+  // White first: on a stamped page there may be text under the symbol.
+  painter.SetColor(1, 1, 1);
+  painter.Rectangle(left_pt, top_pt - size_pt, size_pt, size_pt);
+  painter.Fill();
+  painter.SetColor(0, 0, 0);
+  const double x0 = left_pt + kQrQuietZoneModules * module;
+  const double y0 = top_pt - kQrQuietZoneModules * module;
+  for (int row = 0; row < n; ++row) {
+    int col = 0;
+    while (col < n) {
+      if (!code.Dark(row, col)) {
+        ++col;
+        continue;
       }
+      const int start = col;
+      while (col < n && code.Dark(row, col)) ++col;
+      painter.Rectangle(x0 + start * module, y0 - (row + 1) * module, (col - start) * module,
+                        module);
     }
-    painter.Fill();
-  } catch (...) {
-    QRcode_free(code);
-    throw;
   }
-  QRcode_free(code);
+  painter.Fill();
   return absl::OkStatus();
 }
 

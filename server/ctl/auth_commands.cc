@@ -1,13 +1,18 @@
-// login, logout, whoami.
+// login, logout, whoami, pair.
 #include <iostream>
+#include <optional>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "pdf/composer.h"
 #include "server/ctl/client.h"
 #include "server/ctl/command.h"
 #include "server/ctl/files.h"
 #include "server/ctl/flags.h"
 #include "server/ctl/format.h"
+#include "server/ctl/qr_image.h"
 #include "server/util/status_macros.h"
 
 namespace hopso::ctl {
@@ -54,6 +59,65 @@ absl::Status WhoAmI() {
   return absl::OkStatus();
 }
 
+// The user called `username` among those the caller may list: their own
+// organisation's, or for an admin, every organisation's.
+absl::StatusOr<v1::User> FindUser(const Client& client, const std::string& username) {
+  ASSIGN_OR_RETURN(v1::WhoAmIResponse me,
+                   client.Call(&v1::AuthService::Stub::WhoAmI, v1::WhoAmIRequest()));
+  if (me.user().username() == username) return me.user();
+  std::vector<std::string> orgs;
+  if (me.user().role() == v1::USER_ROLE_ADMIN) {
+    RETURN_IF_ERROR(client.ForEachPage(
+        &v1::DirectoryService::Stub::ListOrganizations, v1::ListOrganizationsRequest(),
+        [&](const v1::ListOrganizationsResponse& page) {
+          for (const v1::Organization& org : page.organizations()) orgs.push_back(org.id());
+        }));
+  } else {
+    orgs.push_back(me.user().organization_id());
+  }
+  std::optional<v1::User> found;
+  for (const std::string& org : orgs) {
+    v1::ListUsersRequest request;
+    request.set_organization_id(org);
+    RETURN_IF_ERROR(client.ForEachPage(&v1::DirectoryService::Stub::ListUsers, request,
+                                       [&](const v1::ListUsersResponse& page) {
+                                         for (const v1::User& u : page.users()) {
+                                           if (u.username() == username) found = u;
+                                         }
+                                       }));
+    if (found) return *found;
+  }
+  return absl::NotFoundError(absl::StrCat("no user '", username, "' that you may pair"));
+}
+
+absl::Status Pair() {
+  ASSIGN_OR_RETURN(Client client, Client::FromFlags());
+  ASSIGN_OR_RETURN(v1::User user, FindUser(client, absl::GetFlag(FLAGS_username)));
+  v1::CreatePairingCodeRequest request;
+  request.set_user_id(user.id());
+  request.set_server_address(absl::GetFlag(FLAGS_address).empty() ? ServerFromFlags()
+                                                                   : absl::GetFlag(FLAGS_address));
+  ASSIGN_OR_RETURN(v1::PairingCode code,
+                   client.Call(&v1::AuthService::Stub::CreatePairingCode, request));
+  // Level M: the payload is long (the fingerprint alone is 64 characters) and
+  // a screen shows it sharply; the printed codes use Q.
+  ASSIGN_OR_RETURN(pdf::QrSymbol symbol, pdf::EncodeQr(code.payload(), pdf::QrLevel::kM));
+  if (const std::string png = absl::GetFlag(FLAGS_png); !png.empty()) {
+    RETURN_IF_ERROR(WriteQrPng(symbol, /*scale=*/8, png));
+  }
+  std::cout << TerminalQr(symbol) << "\n"
+            << "user:     " << code.user().username() << " (" << code.user().full_name() << ")\n"
+            << "payload:  " << code.payload() << "\n"
+            << "valid until " << FormatMeetingTime(code.expire_time().unix_micros(), true)
+            << ", once\n";
+  if (absl::StartsWith(request.server_address(), "127.") ||
+      absl::StartsWith(request.server_address(), "localhost")) {
+    std::cerr << "note: tablets cannot reach " << request.server_address()
+              << "; pass --address with the address they dial\n";
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::vector<Command> AuthCommands() {
@@ -64,6 +128,13 @@ std::vector<Command> AuthCommands() {
        .run = Login},
       {.name = "logout", .summary = "end the session", .run = Logout},
       {.name = "whoami", .summary = "show who the token belongs to", .run = WhoAmI},
+      {.name = "pair",
+       .summary = "a one-time QR code (10 minutes) that logs a tablet in as USERNAME "
+                  "(secretary or admin): shown in the terminal, payload and expiry printed",
+       .required = {"username"},
+       .optional = {"address", "png"},
+       .run = Pair,
+       .argument = "username"},
   };
 }
 

@@ -69,10 +69,13 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, std::string token)
       meeting_(v1::MeetingService::NewStub(channel_)),
       document_(v1::DocumentService::NewStub(channel_)) {}
 
+std::string ServerFromFlags() {
+  return absl::GetFlag(FLAGS_server).empty() ? EnvOr("HOPSO_SERVER", kDefaultServer)
+                                             : absl::GetFlag(FLAGS_server);
+}
+
 absl::StatusOr<Client> Client::FromFlags() {
-  const std::string server = absl::GetFlag(FLAGS_server).empty()
-                                 ? EnvOr("HOPSO_SERVER", kDefaultServer)
-                                 : absl::GetFlag(FLAGS_server);
+  const std::string server = ServerFromFlags();
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials = CredentialsFromFlags();
   if (!credentials.ok()) return credentials.status();
   grpc::ChannelArguments args;

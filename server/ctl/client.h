@@ -147,6 +147,10 @@ class Client {
   std::shared_ptr<v1::DocumentService::Stub> document_;
 };
 
+// The address hopsod is dialled at: --server, else $HOPSO_SERVER, else
+// 127.0.0.1:7443.
+std::string ServerFromFlags();
+
 // The token file `hopsoctl login` writes: ~/.config/hopso/token, mode 0600.
 std::string TokenFilePath();
 absl::Status SaveTokenFile(absl::string_view token);

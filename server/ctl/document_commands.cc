@@ -166,6 +166,7 @@ absl::Status QrCode() {
   request.set_agenda_item_id(absl::GetFlag(FLAGS_item));
   request.set_document_id(absl::GetFlag(FLAGS_document));
   request.set_sha256(sha256);
+  request.set_page(absl::GetFlag(FLAGS_page));
   ASSIGN_OR_RETURN(v1::QrCode qr, client.Call(&DocumentStub::GetQrCode, request));
   std::cout << qr.code() << "\t" << qr.payload() << "\n";
   return absl::OkStatus();
@@ -184,6 +185,7 @@ absl::Status Resolve() {
   if (!target.sha256().empty()) {
     std::cout << "version:  " << server::HexEncode(target.sha256()) << "\n";
   }
+  if (target.page() > 0) std::cout << "page:     " << target.page() << "\n";
   std::cout << "title:    " << target.title() << "\n";
   return absl::OkStatus();
 }
@@ -241,9 +243,10 @@ std::vector<Command> DocumentCommands() {
        .optional = {"allow", "off"},
        .run = SetConfidential},
       {.name = "qr",
-       .summary = "the QR code of a meeting, agenda item or document version: code, payload",
+       .summary = "the QR code of a meeting, agenda item or document version (at --page): "
+                  "code, payload",
        .required = {"meeting"},
-       .optional = {"item", "document", "version"},
+       .optional = {"item", "document", "version", "page"},
        .run = QrCode},
       {.name = "resolve",
        .summary = "what a scanned QR payload (or bare code) points to",

@@ -55,6 +55,10 @@ ABSL_FLAG(std::string, allow, "",
           "meeting's secretaries");
 ABSL_FLAG(bool, off, false, "make the document visible to every participant again");
 ABSL_FLAG(std::string, payload, "", "a scanned QR payload (\"HOPSO:...\") or a bare code");
+ABSL_FLAG(int32_t, page, 0, "1-based page the QR code opens the document at (0: none)");
+ABSL_FLAG(std::string, address, "",
+          "host:port the tablets dial, put into the pairing code (default: --server)");
+ABSL_FLAG(std::string, png, "", "also write the QR code to this PNG file");
 
 ABSL_FLAG(std::string, chair, "khoa.phan", "username of the demo meeting's chair (chủ tọa)");
 ABSL_FLAG(std::string, out, "",

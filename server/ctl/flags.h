@@ -54,6 +54,11 @@ ABSL_DECLARE_FLAG(int32_t, chunk_kib);
 ABSL_DECLARE_FLAG(std::string, allow);
 ABSL_DECLARE_FLAG(bool, off);
 ABSL_DECLARE_FLAG(std::string, payload);
+ABSL_DECLARE_FLAG(int32_t, page);
+
+// Pairing.
+ABSL_DECLARE_FLAG(std::string, address);
+ABSL_DECLARE_FLAG(std::string, png);
 
 // Demo.
 ABSL_DECLARE_FLAG(std::string, chair);

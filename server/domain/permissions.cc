@@ -54,6 +54,11 @@ constexpr MeetingRule kMeetingRules[] = {
     {"StampDocument", kSecretary, kEditable},
     {"GenerateHandout", kSecretary, kEditable},
     {"GeneratePoster", kSecretary, kEditable},
+    // AnnotationService: whoever may read a document may annotate it, and
+    // sees their own annotations and the shared ones of others.
+    {"SaveAnnotations", kEveryone, kAnyState},
+    {"ListAnnotations", kEveryone, kAnyState},
+    {"ExportAnnotatedCopy", kEveryone, kAnyState},
 };
 
 constexpr uint32_t kAdmin = Bit(v1::USER_ROLE_ADMIN);
@@ -64,6 +69,9 @@ constexpr uint32_t kAnyUser = kAdmin | kOrgSecretary | kMember;
 constexpr UserRule kUserRules[] = {
     {"AuthService/Logout", kAnyUser, UserScope::kAny},
     {"AuthService/WhoAmI", kAnyUser, UserScope::kAny},
+    // Pairing logs a tablet in as the user: only their organisation's
+    // secretaries (and admins) may hand out a code.
+    {"AuthService/CreatePairingCode", kAdmin | kOrgSecretary, UserScope::kOwnOrg},
     {"DirectoryService/CreateOrganization", kAdmin, UserScope::kAny},
     {"DirectoryService/GetOrganization", kAnyUser, UserScope::kOwnOrg},
     {"DirectoryService/ListOrganizations", kAnyUser, UserScope::kAny},

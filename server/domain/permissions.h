@@ -23,6 +23,9 @@ struct Caller {
   std::string organization_id;
   UserRole role = v1::USER_ROLE_UNSPECIFIED;
   std::string session_hash;
+  // The network address the call came from (the gRPC peer without its
+  // port), e.g. "ipv4:192.168.1.20", for throttling unauthenticated calls.
+  std::string peer;
 };
 
 constexpr uint32_t Bit(int value) { return 1u << value; }

@@ -2,6 +2,7 @@
 
 #include "gtest/gtest.h"
 #include "google/protobuf/descriptor.h"
+#include "hopso/v1/annotation.pb.h"
 #include "hopso/v1/document.pb.h"
 #include "hopso/v1/meeting.pb.h"
 
@@ -11,7 +12,8 @@ namespace {
 TEST(MeetingRules, CoverEveryMeetingScopedRpc) {
   // Reached through a message of each file, which also links the file in.
   for (const google::protobuf::FileDescriptor* file :
-       {v1::Meeting::descriptor()->file(), v1::Document::descriptor()->file()}) {
+       {v1::Meeting::descriptor()->file(), v1::Document::descriptor()->file(),
+        v1::Annotation::descriptor()->file()}) {
     ASSERT_EQ(file->service_count(), 1);
     const google::protobuf::ServiceDescriptor* service = file->service(0);
     for (int i = 0; i < service->method_count(); ++i) {
@@ -50,9 +52,9 @@ TEST(CheckMeetingAction, DelegatesAndGuestsSeeNothingOfADraft) {
 }
 
 TEST(CheckUserAction, ScopesByOrganisationAndSelf) {
-  Caller admin{"a", "", v1::USER_ROLE_ADMIN, ""};
-  Caller secretary{"s", "org1", v1::USER_ROLE_SECRETARY, ""};
-  Caller member{"m", "org1", v1::USER_ROLE_MEMBER, ""};
+  Caller admin{"a", "", v1::USER_ROLE_ADMIN, "", ""};
+  Caller secretary{"s", "org1", v1::USER_ROLE_SECRETARY, "", ""};
+  Caller member{"m", "org1", v1::USER_ROLE_MEMBER, "", ""};
   EXPECT_TRUE(CheckUserAction("DirectoryService/CreateOrganization", admin, "").ok());
   EXPECT_FALSE(CheckUserAction("DirectoryService/CreateOrganization", secretary, "").ok());
   EXPECT_TRUE(CheckUserAction("MeetingService/CreateMeeting", secretary, "org1").ok());

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -15,10 +17,37 @@ namespace {
 // How long a cached session is trusted before it is read again, so that a
 // logout on another replica takes effect within this time.
 constexpr absl::Duration kCacheTtl = absl::Seconds(30);
-constexpr size_t kMaxCached = 100000;
+
+constexpr absl::string_view kPairingPrefix = "HOPSO-PAIR:";
+constexpr size_t kPairingCodeBytes = 18;  // 24 base64url characters
+constexpr size_t kMaxEntries = 100000;
 
 absl::Status WrongCredentials() {
   return absl::UnauthenticatedError("wrong username or password");
+}
+
+// How long the `failures`-th failure locks out: nothing for the first
+// kFreeFailures - 1, then `base` doubling with each further one.
+absl::Duration LockFor(int failures, absl::Duration base) {
+  if (failures < AuthHandler::kFreeFailures) return absl::ZeroDuration();
+  return std::min(AuthHandler::kMaxLock,
+                  base * (1LL << std::min(failures - AuthHandler::kFreeFailures, 20)));
+}
+
+// A fresh session for `user_id`; the token goes to the client, its hash to the store.
+SessionRecord NewSession(absl::string_view user_id, absl::Time now, std::string* token) {
+  *token = Base64UrlEncode(RandomBytes(32));
+  return SessionRecord{TokenHash(*token), std::string(user_id), absl::ToUnixMicros(now),
+                       absl::ToUnixMicros(now + AuthHandler::kSessionLifetime)};
+}
+
+// Host names and addresses as tablets dial them: no spaces, and none of the
+// payload's separators.
+bool ValidServerAddress(absl::string_view address) {
+  return !address.empty() && address.size() <= 255 &&
+         std::all_of(address.begin(), address.end(), [](char ch) {
+           return ch > ' ' && ch < 0x7f && ch != '@' && ch != '#';
+         });
 }
 
 }  // namespace
@@ -51,20 +80,15 @@ absl::Status AuthHandler::Login(const v1::LoginRequest& request, v1::LoginRespon
   // scrypt runs outside any transaction: it takes tens of milliseconds.
   if (!VerifyPassword(request.password(), user->password_hash)) {
     const int failures = user->failed_logins + 1;
-    int64_t locked_until = 0;
-    if (failures >= kFreeFailures) {
-      const absl::Duration lock =
-          std::min(kMaxLock, absl::Seconds(1LL << std::min(failures - kFreeFailures, 20)));
-      locked_until = absl::ToUnixMicros(now + lock);
-    }
+    const absl::Duration lock = LockFor(failures, absl::Seconds(1));
+    const int64_t locked_until = lock > absl::ZeroDuration() ? absl::ToUnixMicros(now + lock) : 0;
     RETURN_IF_ERROR(store_.Write([&](Transaction& tx) {
       return tx.SetLoginThrottle(user->user.id(), failures, locked_until);
     }));
     return WrongCredentials();
   }
-  const std::string token = Base64UrlEncode(RandomBytes(32));
-  SessionRecord session{TokenHash(token), user->user.id(), absl::ToUnixMicros(now),
-                        absl::ToUnixMicros(now + kSessionLifetime)};
+  std::string token;
+  const SessionRecord session = NewSession(user->user.id(), now, &token);
   RETURN_IF_ERROR(store_.Write([&](Transaction& tx) -> absl::Status {
     if (user->failed_logins != 0) RETURN_IF_ERROR(tx.SetLoginThrottle(user->user.id(), 0, 0));
     return tx.InsertSession(session);
@@ -72,6 +96,107 @@ absl::Status AuthHandler::Login(const v1::LoginRequest& request, v1::LoginRespon
   response->set_token(token);
   response->mutable_expire_time()->set_unix_micros(session.expire_micros);
   *response->mutable_user() = user->user;
+  return absl::OkStatus();
+}
+
+absl::Status AuthHandler::CreatePairingCode(const Caller& caller,
+                                             const v1::CreatePairingCodeRequest& request,
+                                             v1::PairingCode* response) {
+  if (request.user_id().empty()) return absl::InvalidArgumentError("user_id is required");
+  if (!ValidServerAddress(request.server_address())) {
+    return absl::InvalidArgumentError(
+        "server_address must be the host:port tablets dial (1 to 255 characters, no spaces, "
+        "'@' or '#')");
+  }
+  const std::string code = Base64UrlEncode(RandomBytes(kPairingCodeBytes));
+  const absl::Time now = absl::Now();
+  PairingRecord record{TokenHash(code), request.user_id(), caller.user_id,
+                       absl::ToUnixMicros(now),
+                       absl::ToUnixMicros(now + options_.pairing_lifetime)};
+  RETURN_IF_ERROR(store_.Write([&](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(UserRecord user, tx.GetUser(request.user_id()));
+    RETURN_IF_ERROR(CheckUserAction("AuthService/CreatePairingCode", caller,
+                                    user.user.organization_id(), user.user.id()));
+    *response->mutable_user() = user.user;
+    return tx.InsertPairingCode(record);
+  }));
+  response->set_code(code);
+  response->mutable_expire_time()->set_unix_micros(record.expire_micros);
+  response->set_payload(absl::StrCat(kPairingPrefix, code, "@", request.server_address(), "#",
+                                     options_.tls_fingerprint));
+  return absl::OkStatus();
+}
+
+absl::Status AuthHandler::CheckPairingThrottle(const std::string& peer, absl::Time now) {
+  absl::MutexLock lock(&pairing_mu_);
+  auto it = pairing_failures_.find(peer);
+  if (it == pairing_failures_.end() || it->second.locked_until <= now) return absl::OkStatus();
+  const int64_t wait_s = absl::ToInt64Seconds(it->second.locked_until - now) + 1;
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "too many failed pairing attempts from this address; try again in ", wait_s, " seconds"));
+}
+
+void AuthHandler::RecordPairingResult(const std::string& peer, bool ok, absl::Time now) {
+  absl::MutexLock lock(&pairing_mu_);
+  if (ok) {
+    pairing_failures_.erase(peer);
+    return;
+  }
+  if (pairing_failures_.size() >= kMaxEntries) {
+    for (auto it = pairing_failures_.begin(); it != pairing_failures_.end();) {
+      if (it->second.locked_until <= now) {
+        pairing_failures_.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+  }
+  PairingFailures& failures = pairing_failures_[peer];
+  ++failures.count;
+  failures.locked_until = now + LockFor(failures.count, kPairingLock);
+}
+
+absl::Status AuthHandler::RedeemPairingCode(const Caller& caller,
+                                            const v1::RedeemPairingCodeRequest& request,
+                                            v1::LoginResponse* response) {
+  const absl::Time now = absl::Now();
+  RETURN_IF_ERROR(CheckPairingThrottle(caller.peer, now));
+  std::string code(absl::StripAsciiWhitespace(request.code()));
+  // A whole scanned payload is accepted as well as the bare code.
+  if (absl::StartsWith(code, kPairingPrefix)) {
+    code = code.substr(kPairingPrefix.size(), code.find('@') - kPairingPrefix.size());
+  }
+  std::string token;
+  UserRecord user;
+  SessionRecord session;
+  absl::Status status = store_.Write([&](Transaction& tx) -> absl::Status {
+    absl::StatusOr<PairingRecord> record =
+        code.empty() || code.size() > 128
+            ? absl::NotFoundError("no such pairing code")
+            : tx.GetPairingCode(TokenHash(code));
+    if (absl::IsNotFound(record.status())) {
+      return absl::UnauthenticatedError("this pairing code is not valid; ask for a new one");
+    }
+    RETURN_IF_ERROR(record.status());
+    if (record->used_micros != 0) {
+      return absl::UnauthenticatedError(
+          "this pairing code was already used; each code pairs one tablet once");
+    }
+    if (absl::ToUnixMicros(now) >= record->expire_micros) {
+      return absl::UnauthenticatedError("this pairing code has expired; ask for a new one");
+    }
+    ASSIGN_OR_RETURN(user, tx.GetUser(record->user_id));
+    session = NewSession(user.user.id(), now, &token);
+    RETURN_IF_ERROR(tx.MarkPairingCodeUsed(record->code_hash, absl::ToUnixMicros(now)));
+    return tx.InsertSession(session);
+  });
+  if (status.ok() || absl::IsUnauthenticated(status)) {
+    RecordPairingResult(caller.peer, status.ok(), now);
+  }
+  RETURN_IF_ERROR(status);
+  response->set_token(token);
+  response->mutable_expire_time()->set_unix_micros(session.expire_micros);
+  *response->mutable_user() = user.user;
   return absl::OkStatus();
 }
 
@@ -129,12 +254,13 @@ absl::StatusOr<Caller> AuthHandler::Authenticate(absl::string_view authorization
     expire = absl::FromUnixMicros(session->expire_micros);
     if (now >= expire) return absl::UnauthenticatedError("the session has expired; log in again");
     ASSIGN_OR_RETURN(UserRecord user, tx.GetUser(session->user_id));
-    caller = Caller{user.user.id(), user.user.organization_id(), user.user.role(), hash};
+    caller = Caller{user.user.id(), user.user.organization_id(), user.user.role(), hash,
+                    /*peer=*/""};
     return absl::OkStatus();
   });
   RETURN_IF_ERROR(status);
   absl::MutexLock lock(&mu_);
-  if (cache_.size() >= kMaxCached) cache_.clear();
+  if (cache_.size() >= kMaxEntries) cache_.clear();
   cache_[hash] = Cached{caller, expire, now};
   return caller;
 }

@@ -19,6 +19,13 @@ namespace hopso::server {
 // What the store keeps of a session token: its SHA-256.
 std::string TokenHash(absl::string_view token);
 
+struct AuthOptions {
+  // Lowercase hex SHA-256 of the server certificate (DER) that pairing
+  // payloads carry; empty when serving without TLS.
+  std::string tls_fingerprint;
+  absl::Duration pairing_lifetime = absl::Minutes(10);
+};
+
 class AuthHandler {
  public:
   static constexpr absl::Duration kSessionLifetime = absl::Hours(24);
@@ -27,9 +34,21 @@ class AuthHandler {
   static constexpr int kFreeFailures = 5;
   static constexpr absl::Duration kMaxLock = absl::Minutes(15);
 
-  explicit AuthHandler(Store& store) : store_(store) {}
+  // Failed pairing attempts from one address allowed before each further one
+  // locks that address out for a doubling time from kPairingLock: a code is
+  // scanned, never typed, so repeated failures are guessing.
+  static constexpr absl::Duration kPairingLock = absl::Seconds(30);
+
+  explicit AuthHandler(Store& store, AuthOptions options = {})
+      : store_(store), options_(std::move(options)) {}
 
   absl::Status Login(const v1::LoginRequest& request, v1::LoginResponse* response);
+  absl::Status CreatePairingCode(const Caller& caller, const v1::CreatePairingCodeRequest& request,
+                                 v1::PairingCode* response);
+  // `caller` is unauthenticated; its peer address is what failures are
+  // counted against.
+  absl::Status RedeemPairingCode(const Caller& caller, const v1::RedeemPairingCodeRequest& request,
+                                 v1::LoginResponse* response);
   absl::Status Logout(const Caller& caller);
   absl::Status WhoAmI(const Caller& caller, v1::WhoAmIResponse* response);
 
@@ -49,7 +68,18 @@ class AuthHandler {
     absl::Time cached_at;
   };
 
+  struct PairingFailures {
+    int count = 0;
+    absl::Time locked_until;
+  };
+  // Checks and records failed pairing attempts from `peer`.
+  absl::Status CheckPairingThrottle(const std::string& peer, absl::Time now);
+  void RecordPairingResult(const std::string& peer, bool ok, absl::Time now);
+
   Store& store_;
+  const AuthOptions options_;
+  absl::Mutex pairing_mu_;
+  absl::flat_hash_map<std::string, PairingFailures> pairing_failures_ ABSL_GUARDED_BY(pairing_mu_);
   absl::Mutex mu_;
   // Sessions recently seen, so that most calls cost no database read.
   absl::flat_hash_map<std::string, Cached> cache_ ABSL_GUARDED_BY(mu_);

@@ -50,25 +50,6 @@ absl::Status QrNotFound() {
   return absl::NotFoundError("this QR code was not found, or you may not see what it points to");
 }
 
-// Loads a document and checks `rpc` on its meeting; anything the caller may
-// not see is DocumentNotFound.
-absl::StatusOr<std::pair<v1::Document, MeetingAccess>> VisibleDocument(
-    Transaction& tx, const Caller& c, absl::string_view rpc, absl::string_view id) {
-  if (id.empty()) return absl::InvalidArgumentError("document_id is required");
-  absl::StatusOr<v1::Document> doc = tx.GetDocument(id);
-  if (absl::IsNotFound(doc.status())) return DocumentNotFound(id);
-  RETURN_IF_ERROR(doc.status());
-  // Who may see it is decided first, so that PERMISSION_DENIED below never
-  // tells an outsider that the document exists.
-  ASSIGN_OR_RETURN(MeetingAccess access, LoadMeetingAccess(tx, c, doc->meeting_id()));
-  if (!CheckMeetingAction("GetDocument", access.role, access.meeting.state()).ok() ||
-      !CanSee(*doc, c, access.role)) {
-    return DocumentNotFound(id);
-  }
-  RETURN_IF_ERROR(CheckMeetingAction(rpc, access.role, access.meeting.state()));
-  return std::make_pair(*std::move(doc), std::move(access));
-}
-
 absl::Status CheckAgendaItem(Transaction& tx, absl::string_view meeting_id,
                              absl::string_view item_id) {
   if (item_id.empty()) return absl::OkStatus();
@@ -182,6 +163,23 @@ void RemoveQuietly(const std::string& path) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::pair<v1::Document, MeetingAccess>> VisibleDocument(
+    Transaction& tx, const Caller& c, absl::string_view rpc, absl::string_view id) {
+  if (id.empty()) return absl::InvalidArgumentError("document_id is required");
+  absl::StatusOr<v1::Document> doc = tx.GetDocument(id);
+  if (absl::IsNotFound(doc.status())) return DocumentNotFound(id);
+  RETURN_IF_ERROR(doc.status());
+  // Who may see it is decided first, so that PERMISSION_DENIED below never
+  // tells an outsider that the document exists.
+  ASSIGN_OR_RETURN(MeetingAccess access, LoadMeetingAccess(tx, c, doc->meeting_id()));
+  if (!CheckMeetingAction("GetDocument", access.role, access.meeting.state()).ok() ||
+      !CanSee(*doc, c, access.role)) {
+    return DocumentNotFound(id);
+  }
+  RETURN_IF_ERROR(CheckMeetingAction(rpc, access.role, access.meeting.state()));
+  return std::make_pair(*std::move(doc), std::move(access));
+}
 
 DocumentHandler::DocumentHandler(Store& store, BlobStore& blobs, DocumentOptions options)
     : store_(store), blobs_(blobs), options_(std::move(options)) {}
@@ -473,7 +471,9 @@ absl::StatusOr<v1::Document> DocumentHandler::Ingest(const Caller& c, absl::stri
         RETURN_IF_ERROR(tx.UpdateDocument(existing));
       }
     }
-    RETURN_IF_ERROR(tx.InsertDocumentVersion(id, version));
+    // A digest is enough: geometries are only ever compared.
+    RETURN_IF_ERROR(tx.InsertDocumentVersion(
+        id, version, report.page_geometry.empty() ? "" : Sha256(report.page_geometry)));
     ASSIGN_OR_RETURN(document, tx.GetDocument(id));
     return RecordDocumentEvent(tx, c, document, change);
   }));
@@ -576,7 +576,12 @@ absl::StatusOr<DownloadSource> DocumentHandler::OpenDownload(const Caller& c,
 absl::Status DocumentHandler::GetQrCode(const Caller& c, const v1::GetQrCodeRequest& req,
                                         v1::QrCode* out) {
   return store_.Write([&](Transaction& tx) -> absl::Status {
-    QrRecord target{"", req.meeting_id(), req.agenda_item_id(), req.document_id(), ""};
+    QrRecord target{"", req.meeting_id(), req.agenda_item_id(), req.document_id(), "",
+                    req.page()};
+    if (req.page() < 0) return absl::InvalidArgumentError("page must not be negative");
+    if (req.page() > 0 && req.document_id().empty()) {
+      return absl::InvalidArgumentError("page needs a document: meetings and items have no pages");
+    }
     if (!req.document_id().empty()) {
       ASSIGN_OR_RETURN(auto found, VisibleDocument(tx, c, "GetQrCode", req.document_id()));
       const v1::Document& d = found.first;
@@ -588,6 +593,10 @@ absl::Status DocumentHandler::GetQrCode(const Caller& c, const v1::GetQrCodeRequ
       for (const v1::DocumentVersion& v : d.versions()) {
         if (req.sha256().empty() || v.sha256() == req.sha256()) {
           target.sha256 = v.sha256();
+          if (req.page() > v.page_count()) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "page ", req.page(), " is beyond the document's ", v.page_count(), " pages"));
+          }
           break;
         }
       }
@@ -639,6 +648,7 @@ absl::Status DocumentHandler::ResolveQr(const Caller& c, const v1::ResolveQrRequ
     out->set_agenda_item_id(qr->agenda_item_id);
     out->set_document_id(qr->document_id);
     out->set_sha256(qr->sha256);
+    out->set_page(qr->page);
     out->set_title(access->meeting.title());
     if (!qr->document_id.empty()) {
       absl::StatusOr<v1::Document> d = tx.GetDocument(qr->document_id);

@@ -14,6 +14,7 @@
 #include "hopso/v1/document.pb.h"
 #include "pdf/screen.h"
 #include "server/domain/permissions.h"
+#include "server/services/meeting_handler.h"
 #include "server/store/blob_store.h"
 #include "server/store/store.h"
 
@@ -34,12 +35,22 @@ struct DocumentOptions {
   int64_t max_chunk_bytes = 4 << 20;
 };
 
+// VisibleDocument
+//
+// Loads document `id` and checks `rpc` on its meeting. Whatever the caller
+// may not see (another meeting, a confidential document they are not a
+// reader of) is NOT_FOUND, as if it did not exist.
+absl::StatusOr<std::pair<v1::Document, MeetingAccess>> VisibleDocument(
+    Transaction& tx, const Caller& c, absl::string_view rpc, absl::string_view id);
+
 // Where a download reads from.
 struct DownloadSource {
   std::string path;
   int64_t size_bytes = 0;
   std::string sha256;
   int64_t offset = 0;
+  // A file made for this one download: removed once opened.
+  bool temporary = false;
 };
 
 class DocumentHandler {

@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/descriptor.h"
+#include "hopso/v1/annotation.grpc.pb.h"
 #include "hopso/v1/auth.grpc.pb.h"
 #include "hopso/v1/directory.grpc.pb.h"
 #include "hopso/v1/document.grpc.pb.h"
@@ -40,6 +41,14 @@ std::string AuthorizationOf(const grpc::CallbackServerContext* ctx) {
   auto it = ctx->client_metadata().find("authorization");
   return it == ctx->client_metadata().end() ? std::string()
                                             : std::string(it->second.data(), it->second.size());
+}
+
+// The caller's address without its port: "ipv4:10.0.0.7:51234" -> "ipv4:10.0.0.7".
+std::string PeerAddress(const grpc::CallbackServerContext* ctx) {
+  std::string peer = ctx->peer();
+  const size_t colon = peer.rfind(':');
+  if (colon != std::string::npos && peer.find(':') != colon) peer.resize(colon);
+  return peer;
 }
 
 }  // namespace
@@ -289,15 +298,17 @@ class UploadReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   std::unique_ptr<DocumentHandler::UploadStream> stream_;
 };
 
-// One Download stream: reads the next chunk on the pool after the previous
-// write completes, so at most one chunk per stream is in memory.
+// One download stream (Download, ExportAnnotatedCopy): reads the next chunk
+// on the pool after the previous write completes, so at most one chunk per
+// stream is in memory.
 class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   static constexpr size_t kChunkBytes = 1 << 20;
+  // Finds the file to send for the authenticated caller.
+  using OpenFn = std::function<absl::StatusOr<DownloadSource>(const Caller&)>;
 
-  DownloadReactor(CallEnv env, DocumentHandler& documents, grpc::CallbackServerContext* ctx,
-                  v1::DownloadRequest request)
-      : env_(env), documents_(documents), request_(std::move(request)), start_(absl::Now()) {
+  DownloadReactor(CallEnv env, std::string method, grpc::CallbackServerContext* ctx, OpenFn open)
+      : env_(env), method_(std::move(method)), open_(std::move(open)), start_(absl::Now()) {
     env_.pool.Schedule([this, authorization = AuthorizationOf(ctx)] {
       absl::Status status = Open(authorization);
       if (!status.ok()) {
@@ -325,8 +336,10 @@ class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
   absl::Status Open(const std::string& authorization) {
     ASSIGN_OR_RETURN(Caller caller, env_.auth.Authenticate(authorization));
     user_ = caller.user_id;
-    ASSIGN_OR_RETURN(source_, documents_.OpenDownload(caller, request_));
+    ASSIGN_OR_RETURN(source_, open_(caller));
     fd_ = open(source_.path.c_str(), O_RDONLY | O_CLOEXEC);
+    // The open descriptor keeps a temporary file readable to the end.
+    if (source_.temporary) unlink(source_.path.c_str());
     if (fd_ < 0) return absl::UnavailableError("cannot open the stored document");
     position_ = source_.offset;
     return absl::OkStatus();
@@ -366,13 +379,13 @@ class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
   }
 
   void End(const absl::Status& status) {
-    LogCall("DocumentService/Download", user_, status, absl::Now() - start_);
+    LogCall(method_, user_, status, absl::Now() - start_);
     Finish(ToGrpcStatus(status));
   }
 
   CallEnv env_;
-  DocumentHandler& documents_;
-  const v1::DownloadRequest request_;
+  const std::string method_;
+  const OpenFn open_;
   const absl::Time start_;
   std::string user_;
   DownloadSource source_;
@@ -466,19 +479,22 @@ class HopsoServices::Dispatcher {
     grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
     const Unary& method = unary_.at(name);
     env_.pool.Schedule([this, &name, &method, reactor, request, response, start = absl::Now(),
-                        authorization = AuthorizationOf(ctx)] {
+                        authorization = AuthorizationOf(ctx), peer = PeerAddress(ctx)] {
       absl::Status status;
       std::string user;
       if (method.authenticate) {
         absl::StatusOr<Caller> caller = env_.auth.Authenticate(authorization);
         if (caller.ok()) {
           user = caller->user_id;
+          caller->peer = peer;
           status = method.fn(*caller, *request, response);
         } else {
           status = caller.status();
         }
       } else {
-        status = method.fn(Caller{}, *request, response);
+        Caller anonymous;
+        anonymous.peer = peer;
+        status = method.fn(anonymous, *request, response);
       }
       LogCall(name, user, status, absl::Now() - start);
       reactor->Finish(ToGrpcStatus(status));
@@ -564,9 +580,10 @@ class RawService final : public GeneratedService {
 }  // namespace
 
 HopsoServices::HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
-                             DocumentOptions document_options)
-    : store_(store), pool_(pool), auth_(store), directory_(store, auth_), meetings_(store),
-      documents_(store, blobs, std::move(document_options)) {
+                             DocumentOptions document_options, AuthOptions auth_options)
+    : store_(store), pool_(pool), auth_(store, std::move(auth_options)), directory_(store, auth_),
+      meetings_(store), documents_(store, blobs, std::move(document_options)),
+      annotations_(store, blobs) {
   store_.SetEventListener([this](const std::vector<StoredEvent>& events) { hub_.Publish(events); });
   dispatcher_ = std::make_unique<Dispatcher>(CallEnv{pool_, auth_});
   Dispatcher& d = *dispatcher_;
@@ -576,6 +593,12 @@ HopsoServices::HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
       [this](const Caller&, const v1::LoginRequest& req, v1::LoginResponse* resp) {
         return auth_.Login(req, resp);
       });
+  d.AddFn<v1::RedeemPairingCodeRequest, v1::LoginResponse>(
+      "AuthService/RedeemPairingCode", /*authenticate=*/false,
+      [this](const Caller& c, const v1::RedeemPairingCodeRequest& req, v1::LoginResponse* resp) {
+        return auth_.RedeemPairingCode(c, req, resp);
+      });
+  d.Add("AuthService/CreatePairingCode", &auth_, &AuthHandler::CreatePairingCode);
   d.AddFn<v1::LogoutRequest, v1::LogoutResponse>(
       "AuthService/Logout", true,
       [this](const Caller& c, const v1::LogoutRequest&, v1::LogoutResponse*) {
@@ -647,7 +670,21 @@ HopsoServices::HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
   d.AddStream<v1::DownloadRequest>(
       "DocumentService/Download",
       [this](grpc::CallbackServerContext* ctx, const v1::DownloadRequest& req) {
-        return new DownloadReactor(CallEnv{pool_, auth_}, documents_, ctx, req);
+        return new DownloadReactor(CallEnv{pool_, auth_}, "DocumentService/Download", ctx,
+                                   [this, req](const Caller& c) {
+                                     return documents_.OpenDownload(c, req);
+                                   });
+      });
+
+  d.Add("AnnotationService/SaveAnnotations", &annotations_, &AnnotationHandler::SaveAnnotations);
+  d.Add("AnnotationService/ListAnnotations", &annotations_, &AnnotationHandler::ListAnnotations);
+  d.AddStream<v1::ExportAnnotatedCopyRequest>(
+      "AnnotationService/ExportAnnotatedCopy",
+      [this](grpc::CallbackServerContext* ctx, const v1::ExportAnnotatedCopyRequest& req) {
+        return new DownloadReactor(CallEnv{pool_, auth_}, "AnnotationService/ExportAnnotatedCopy",
+                                   ctx, [this, req](const Caller& c) {
+                                     return annotations_.ExportAnnotatedCopy(c, req);
+                                   });
       });
 
   services_.push_back(
@@ -658,6 +695,8 @@ HopsoServices::HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
       std::make_unique<RawService<v1::MeetingService::Service>>("hopso.v1.MeetingService", d));
   services_.push_back(
       std::make_unique<RawService<v1::DocumentService::Service>>("hopso.v1.DocumentService", d));
+  services_.push_back(std::make_unique<RawService<v1::AnnotationService::Service>>(
+      "hopso.v1.AnnotationService", d));
 }
 
 HopsoServices::~HopsoServices() { store_.SetEventListener(nullptr); }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "server/services/annotation_handler.h"
 #include "server/services/auth_handler.h"
 #include "server/services/directory_handler.h"
 #include "server/services/document_handler.h"
@@ -31,7 +32,7 @@ namespace hopso::server {
 class HopsoServices {
  public:
   HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
-                DocumentOptions document_options = {});
+                DocumentOptions document_options = {}, AuthOptions auth_options = {});
   ~HopsoServices();
 
   void RegisterWith(grpc::ServerBuilder& builder);
@@ -51,6 +52,7 @@ class HopsoServices {
   DirectoryHandler directory_;
   MeetingHandler meetings_;
   DocumentHandler documents_;
+  AnnotationHandler annotations_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
 };

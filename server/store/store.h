@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "hopso/v1/annotation.pb.h"
 #include "hopso/v1/directory.pb.h"
 #include "hopso/v1/document.pb.h"
 #include "hopso/v1/meeting.pb.h"
@@ -74,6 +75,17 @@ struct QrRecord {
   std::string agenda_item_id;
   std::string document_id;
   std::string sha256;
+  int page = 0;  // 1-based page the code opens at; 0 for none
+};
+
+// A one-time pairing code (see AuthService.CreatePairingCode).
+struct PairingRecord {
+  std::string code_hash;  // SHA-256 of the code
+  std::string user_id;
+  std::string created_by;
+  int64_t create_micros = 0;
+  int64_t expire_micros = 0;
+  int64_t used_micros = 0;  // 0 until redeemed
 };
 
 // Keyset pagination: rows after `after` (an opaque key from the previous
@@ -150,8 +162,14 @@ class Transaction {
   virtual absl::Status InsertDocument(const v1::Document& document) = 0;
   // Updates title, agenda item, confidentiality and readers; not versions.
   virtual absl::Status UpdateDocument(const v1::Document& document) = 0;
+  // `page_geometry` identifies the version's page sizes and rotations (empty
+  // when unknown); annotations follow a new version only when it keeps them.
   virtual absl::Status InsertDocumentVersion(absl::string_view document_id,
-                                             const v1::DocumentVersion& version) = 0;
+                                             const v1::DocumentVersion& version,
+                                             absl::string_view page_geometry) = 0;
+  // The page_geometry the version was stored with; NOT_FOUND without such a version.
+  virtual absl::StatusOr<std::string> GetPageGeometry(absl::string_view document_id,
+                                                      int version) = 0;
   virtual absl::StatusOr<v1::Document> GetDocument(absl::string_view id) = 0;
   virtual absl::StatusOr<Page<v1::Document>> ListDocuments(absl::string_view meeting_id,
                                                            const PageQuery& page) = 0;
@@ -166,6 +184,23 @@ class Transaction {
   virtual absl::Status InsertQrCode(const QrRecord& qr) = 0;
   virtual absl::StatusOr<QrRecord> GetQrCode(absl::string_view code) = 0;
   virtual absl::StatusOr<QrRecord> FindQrCode(const QrRecord& target) = 0;
+
+  // Annotations come back with author_user_id, author_name and update_time
+  // filled from the store.
+  virtual absl::StatusOr<v1::Annotation> GetAnnotation(absl::string_view id) = 0;
+  // Inserts or replaces the annotation with `a.id()`, its author being
+  // `a.author_user_id()`.
+  virtual absl::Status PutAnnotation(const v1::Annotation& a) = 0;
+  // The annotations of `document_id` drawn on one of `versions` that are
+  // `viewer_id`'s own or shared, tombstones only when `include_deleted`;
+  // ordered by version, then id.
+  virtual absl::StatusOr<std::vector<v1::Annotation>> ListAnnotations(
+      absl::string_view document_id, const std::vector<int>& versions,
+      absl::string_view viewer_id, bool include_deleted) = 0;
+
+  virtual absl::Status InsertPairingCode(const PairingRecord& code) = 0;
+  virtual absl::StatusOr<PairingRecord> GetPairingCode(absl::string_view code_hash) = 0;
+  virtual absl::Status MarkPairingCodeUsed(absl::string_view code_hash, int64_t used_micros) = 0;
 
   // AppendEvent
   //

@@ -35,9 +35,11 @@ def _import_stubs(stub_dir):
   sys.path.insert(0, stub_dir)
   global grpc, auth_pb2, auth_pb2_grpc, common_pb2, directory_pb2
   global directory_pb2_grpc, meeting_pb2, meeting_pb2_grpc
+  global annotation_pb2, annotation_pb2_grpc, document_pb2, document_pb2_grpc
   import grpc
   from hopso.v1 import auth_pb2, auth_pb2_grpc, common_pb2, directory_pb2
   from hopso.v1 import directory_pb2_grpc, meeting_pb2, meeting_pb2_grpc
+  from hopso.v1 import annotation_pb2, annotation_pb2_grpc, document_pb2, document_pb2_grpc
 
 
 def _varint(data, pos):
@@ -90,6 +92,25 @@ def _chain_hash(previous_hash, event, body_bytes):
                _with_length(event.meeting_id.encode("utf-8")) +
                _with_length(event.actor_user_id.encode("utf-8")) + _with_length(body_bytes))
   return hashlib.sha256(previous_hash + canonical).digest()
+
+
+def _blank_pdf(pages):
+  """A PDF of `pages` blank A4 pages, written by hand with its xref table."""
+  kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
+  objects = ["<< /Type /Catalog /Pages 2 0 R >>",
+             f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>"]
+  objects += ["<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>"] * pages
+  out = b"%PDF-1.4\n"
+  offsets = []
+  for number, body in enumerate(objects, start=1):
+    offsets.append(len(out))
+    out += f"{number} 0 obj\n{body}\nendobj\n".encode("ascii")
+  xref = len(out)
+  out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode("ascii")
+  out += b"".join(f"{offset:010d} 00000 n \n".encode("ascii") for offset in offsets)
+  out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+          .encode("ascii"))
+  return out
 
 
 def _bearer(token):
@@ -168,6 +189,8 @@ class BlackBoxTest(unittest.TestCase):
     cls.auth = auth_pb2_grpc.AuthServiceStub(cls.channel)
     cls.directory = directory_pb2_grpc.DirectoryServiceStub(cls.channel)
     cls.meetings = meeting_pb2_grpc.MeetingServiceStub(cls.channel)
+    cls.documents = document_pb2_grpc.DocumentServiceStub(cls.channel)
+    cls.annotations = annotation_pb2_grpc.AnnotationServiceStub(cls.channel)
     # The stream is read undecoded so the hash can be checked on the wire bytes.
     cls.watch_raw = cls.channel.unary_stream(
         "/hopso.v1.MeetingService/WatchMeeting",
@@ -277,6 +300,61 @@ class BlackBoxTest(unittest.TestCase):
                           timeout=_DEADLINE_S)
     self.assertSameUser(me.user, self.secretary_in)
     self.assertEqual(me.user.id, self.secretary.id)
+
+  def test_annotation_round_trip(self):
+    meeting = self._new_meeting("Phiên họp chuyên đề về tài liệu điện tử")
+    self.meetings.AddParticipant(
+        meeting_pb2.AddParticipantRequest(meeting_id=meeting.id, user_id=self.delegate.id,
+                                          role=common_pb2.MEETING_ROLE_DELEGATE),
+        metadata=self.secretary_md, timeout=_DEADLINE_S)
+    self.meetings.PublishMeeting(meeting_pb2.MeetingLifecycleRequest(meeting_id=meeting.id),
+                                 metadata=self.secretary_md, timeout=_DEADLINE_S)
+    pdf = _blank_pdf(2)
+    upload_id = "blackbox-" + hashlib.sha256(meeting.id.encode()).hexdigest()[:20]
+    self.documents.StartUpload(
+        document_pb2.StartUploadRequest(upload_id=upload_id, meeting_id=meeting.id,
+                                        title="Tờ trình số 12/TTr-UBND", filename="to-trinh.pdf",
+                                        size_bytes=len(pdf), sha256=hashlib.sha256(pdf).digest()),
+        metadata=self.secretary_md, timeout=_DEADLINE_S)
+    self.documents.UploadChunks(
+        iter([document_pb2.UploadChunk(upload_id=upload_id, offset=0, data=pdf)]),
+        metadata=self.secretary_md, timeout=_DEADLINE_S)
+    document = self.documents.FinishUpload(
+        document_pb2.FinishUploadRequest(upload_id=upload_id), metadata=self.secretary_md,
+        timeout=_DEADLINE_S)
+    self.assertEqual(document.versions[0].page_count, 2)
+
+    text = "Cần bổ sung ý kiến của Sở Tư pháp — ghi chú riêng 📝"
+    note = annotation_pb2.Annotation(
+        id="py-note-0001", document_id=document.id, version=document.versions[0].number, page=1,
+        kind=annotation_pb2.ANNOTATION_KIND_NOTE,
+        visibility=annotation_pb2.ANNOTATION_VISIBILITY_PRIVATE, color=0xFFFFC107, revision=1,
+        text=text, rects=[annotation_pb2.PageRect(x=400, y=90, width=24, height=24)])
+    # Sent twice, as a tablet retrying after a lost answer would: stored once.
+    for _ in range(2):
+      saved = self.annotations.SaveAnnotations(
+          annotation_pb2.SaveAnnotationsRequest(annotations=[note]), metadata=self.delegate_md,
+          timeout=_DEADLINE_S)
+      self.assertEqual(saved.annotations[0].revision, 1)
+    listed = self.annotations.ListAnnotations(
+        annotation_pb2.ListAnnotationsRequest(document_id=document.id),
+        metadata=self.delegate_md, timeout=_DEADLINE_S)
+    self.assertEqual(len(listed.annotations), 1)
+    got = listed.annotations[0]
+    self.assertEqual(got.text.encode("utf-8"), text.encode("utf-8"))
+    self.assertEqual(got.author_name.encode("utf-8"), self.delegate_in.full_name.encode("utf-8"))
+    self.assertEqual((got.page, got.rects[0].x), (1, 400))
+    # Private: the secretary, who may read the document, does not see it.
+    theirs = self.annotations.ListAnnotations(
+        annotation_pb2.ListAnnotationsRequest(document_id=document.id),
+        metadata=self.secretary_md, timeout=_DEADLINE_S)
+    self.assertEqual(len(theirs.annotations), 0)
+    bad = annotation_pb2.Annotation()
+    bad.CopyFrom(note)
+    bad.page = 2  # the document has pages 0 and 1
+    self.assertCode(grpc.StatusCode.INVALID_ARGUMENT, self.annotations.SaveAnnotations,
+                    annotation_pb2.SaveAnnotationsRequest(annotations=[bad]),
+                    metadata=self.delegate_md)
 
   def test_no_token_is_unauthenticated(self):
     self.assertCode(grpc.StatusCode.UNAUTHENTICATED, self.meetings.ListMeetings,

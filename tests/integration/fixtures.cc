@@ -267,20 +267,18 @@ absl::StatusOr<v1::Document> UploadDocument(Client& client, absl::string_view me
   return Upload(client, request, bytes);
 }
 
-absl::StatusOr<Downloaded> Download(Client& client, absl::string_view document_id,
-                                    absl::string_view sha256, int64_t offset, int64_t stop_after) {
-  std::unique_ptr<v1::DocumentService::Stub> stub = Documents(client);
-  grpc::ClientContext context;
-  v1::DownloadRequest request;
-  request.set_document_id(std::string(document_id));
-  request.set_sha256(std::string(sha256));
-  request.set_offset(offset);
-  std::unique_ptr<grpc::ClientReader<v1::DownloadChunk>> reader = stub->Download(&context, request);
+namespace {
+
+// Reads a stream of DownloadChunks (Download, ExportAnnotatedCopy) as
+// Download() describes.
+absl::StatusOr<Downloaded> ReadChunks(grpc::ClientContext& context,
+                                      grpc::ClientReader<v1::DownloadChunk>& reader,
+                                      int64_t offset, int64_t stop_after) {
   Downloaded downloaded;
   absl::Status problem;
   bool stopped = false;
   v1::DownloadChunk chunk;
-  while (reader->Read(&chunk)) {
+  while (reader.Read(&chunk)) {
     const int64_t expected = offset + static_cast<int64_t>(downloaded.data.size());
     if (chunk.offset() != expected) {
       problem = absl::DataLossError(
@@ -300,18 +298,32 @@ absl::StatusOr<Downloaded> Download(Client& client, absl::string_view document_i
   }
   if (!problem.ok() || stopped) {
     context.TryCancel();
-    while (reader->Read(&chunk)) {
+    while (reader.Read(&chunk)) {
     }
-    reader->Finish();  // CANCELLED, or OK when the stream had just ended
+    reader.Finish();  // CANCELLED, or OK when the stream had just ended
     if (!problem.ok()) return problem;
     return downloaded;
   }
-  const grpc::Status status = reader->Finish();
+  const grpc::Status status = reader.Finish();
   if (!status.ok()) return ToAbslStatus(status);
   if (downloaded.chunk_sizes.empty()) {
     return absl::DataLossError("the stream ended without a chunk (the first carries the size)");
   }
   return downloaded;
+}
+
+}  // namespace
+
+absl::StatusOr<Downloaded> Download(Client& client, absl::string_view document_id,
+                                    absl::string_view sha256, int64_t offset, int64_t stop_after) {
+  std::unique_ptr<v1::DocumentService::Stub> stub = Documents(client);
+  grpc::ClientContext context;
+  v1::DownloadRequest request;
+  request.set_document_id(std::string(document_id));
+  request.set_sha256(std::string(sha256));
+  request.set_offset(offset);
+  std::unique_ptr<grpc::ClientReader<v1::DownloadChunk>> reader = stub->Download(&context, request);
+  return ReadChunks(context, *reader, offset, stop_after);
 }
 
 absl::StatusOr<std::vector<v1::Document>> ListDocuments(Client& client,
@@ -365,6 +377,21 @@ std::string ScratchFile(const HopsodProcess& server, absl::string_view bytes,
   const std::string path = absl::StrCat(server.scratch_dir(), "/scratch-", server::NewId(), suffix);
   pdf::testing::WriteFileOrDie(path, std::string(bytes));
   return path;
+}
+
+// --- Annotations -------------------------------------------------------------
+
+std::unique_ptr<v1::AnnotationService::Stub> Annotations(Client& client) {
+  return v1::AnnotationService::NewStub(client.channel);
+}
+
+absl::StatusOr<Downloaded> ExportAnnotatedCopy(Client& client,
+                                               const v1::ExportAnnotatedCopyRequest& request) {
+  std::unique_ptr<v1::AnnotationService::Stub> stub = Annotations(client);
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<v1::DownloadChunk>> reader =
+      stub->ExportAnnotatedCopy(&context, request);
+  return ReadChunks(context, *reader, 0, -1);
 }
 
 }  // namespace hopso::integration

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
+#include "hopso/v1/annotation.grpc.pb.h"
 #include "hopso/v1/document.grpc.pb.h"
 #include "pdf/meeting_pdfs.h"
 #include "server/store/store.h"
@@ -232,6 +233,15 @@ std::string DemoPdf(const HopsodProcess& server, absl::string_view title, int pa
 // command-line oracles) and returns its path.
 std::string ScratchFile(const HopsodProcess& server, absl::string_view bytes,
                         absl::string_view suffix = ".pdf");
+
+// --- Annotations -------------------------------------------------------------
+
+// An AnnotationService stub on the client's channel.
+std::unique_ptr<v1::AnnotationService::Stub> Annotations(Client& client);
+
+// ExportAnnotatedCopy read to its end as Download() reads a download.
+absl::StatusOr<Downloaded> ExportAnnotatedCopy(Client& client,
+                                               const v1::ExportAnnotatedCopyRequest& request);
 
 }  // namespace hopso::integration
 

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
@@ -177,7 +178,17 @@ HopsodProcess::~HopsodProcess() {
 
 std::string HopsodProcess::db_path() const { return absl::StrCat(data_dir_, "/hopso.db"); }
 
-absl::Status HopsodProcess::Launch() {
+int HopsodProcess::port() const {
+  const size_t colon = address_.rfind(':');
+  int port = 0;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(absl::string_view(address_).substr(colon + 1), &port)) {
+    return 0;
+  }
+  return port;
+}
+
+absl::Status HopsodProcess::Launch(int port) {
   if (running()) return absl::FailedPreconditionError("hopsod is already running");
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) return ErrnoError("pipe2");
@@ -187,8 +198,9 @@ absl::Status HopsodProcess::Launch() {
     close(out[1]);
     return ErrnoError(absl::StrCat("open ", log_path_));
   }
+  const std::string listen = absl::StrCat("127.0.0.1:", port);
   absl::StatusOr<pid_t> pid =
-      SpawnChild({HOPSOD_PATH, "--data_dir", data_dir_, "--listen", "127.0.0.1:0"}, out[1], log_fd);
+      SpawnChild({HOPSOD_PATH, "--data_dir", data_dir_, "--listen", listen}, out[1], log_fd);
   close(out[1]);
   close(log_fd);
   if (!pid.ok()) {

@@ -66,11 +66,14 @@ class HopsodProcess {
 
   // Launch
   //
-  // Starts hopsod on the data directory with `--listen 127.0.0.1:0` and
+  // Starts hopsod on the data directory with `--listen 127.0.0.1:<port>` and
   // returns once it has printed its "hopsod listening on" line, or an error
-  // (with the log's tail) when it exits or stays silent for too long. The
-  // port differs on each launch: Connect() again afterwards.
-  absl::Status Launch();
+  // (with the log's tail) when it exits or stays silent for too long. Port 0
+  // picks a free port, which differs on each launch: Connect() again
+  // afterwards. Pass port() to come back where clients already dial, e.g.
+  //   ASSERT_OK(server->Stop());
+  //   ASSERT_OK(server->Launch(server->port()));  // the same address as before
+  absl::Status Launch(int port = 0);
 
   // Stop
   //
@@ -89,6 +92,11 @@ class HopsodProcess {
   absl::Status Restart();
 
   bool running() const { return pid_ > 0; }
+  // "127.0.0.1:PORT" of the latest launch, and its port.
+  const std::string& address() const { return address_; }
+  int port() const;
+  // The server's TLS certificate (PEM) as of the latest launch.
+  const std::string& root_cert() const { return root_cert_; }
   const std::string& data_dir() const { return data_dir_; }
   std::string db_path() const;
   // Where the test may put files of its own; removed with the rest.

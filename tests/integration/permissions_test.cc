@@ -33,7 +33,7 @@ using Auth = v1::AuthService::Stub;
 constexpr const char* kServices[] = {"hopso.v1.AuthService", "hopso.v1.DirectoryService",
                                      "hopso.v1.MeetingService"};
 // RPCs that no rule guards: anyone may call them, with or without a session.
-const std::set<std::string> kPublicRpcs = {"AuthService/Login"};
+const std::set<std::string> kPublicRpcs = {"AuthService/Login", "AuthService/RedeemPairingCode"};
 
 // "Service/Method", as the user rules name RPCs.
 std::string RpcKey(const google::protobuf::MethodDescriptor& method) {
@@ -124,7 +124,7 @@ class PermissionsTest : public ::testing::Test {
       Actor actor{name, server_->Connect(client->token), {}};
       actor.client.user = client->user;
       actor.identity = server::Caller{client->user.id(), client->user.organization_id(),
-                                      client->user.role(), ""};
+                                      client->user.role(), "", ""};
       actors_.push_back(std::move(actor));
     }
   }
@@ -389,6 +389,25 @@ void PermissionsTest::BuildCases() {
               absl::StrCat("the session still works after Logout: ", after.ToString()));
         }
         return absl::OkStatus();
+      }};
+  cases_["AuthService/CreatePairingCode"] = {
+      Aim::kUser, [](Actor& a, const Target& t) {
+        v1::CreatePairingCodeRequest request;
+        request.set_user_id(t.user_id);
+        request.set_server_address("hopso.tinh.gov.vn:7443");
+        return Call(*a.client.auth, &Auth::CreatePairingCode, request).status();
+      }};
+  cases_["AuthService/RedeemPairingCode"] = {
+      Aim::kNothing, [this](Actor& a, const Target&) -> absl::Status {
+        // A fresh code each time: a code pairs once.
+        v1::CreatePairingCodeRequest create;
+        create.set_user_id(spare_own_.id());
+        create.set_server_address("hopso.tinh.gov.vn:7443");
+        ASSIGN_OR_RETURN(v1::PairingCode code,
+                         Call(*own_.admin.auth, &Auth::CreatePairingCode, create));
+        v1::RedeemPairingCodeRequest request;
+        request.set_code(code.code());
+        return Call(*a.client.auth, &Auth::RedeemPairingCode, request).status();
       }};
   cases_["AuthService/Login"] = {Aim::kNothing, [this](Actor& a, const Target&) {
                                    v1::LoginRequest request;

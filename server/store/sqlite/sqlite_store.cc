@@ -178,6 +178,11 @@ class Query {
 constexpr char kUserColumns[] =
     "id, IFNULL(organization_id, ''), username, full_name, title, unit, phone, email, role, "
     "create_time, password_hash, failed_logins, locked_until";
+// Followed by a WHERE clause on `a`.
+constexpr char kAnnotationColumns[] =
+    "a.id, a.document_id, a.version, a.author_id, a.shared, a.deleted, a.revision, "
+    "a.update_time, a.body, IFNULL(u.full_name, '') FROM annotations a "
+    "LEFT JOIN users u ON u.id = a.author_id";
 constexpr char kMeetingColumns[] =
     "m.id, m.organization_id, m.title, m.place, m.start_time, m.end_time, m.state, "
     "m.current_item_id, m.created_by, m.create_time, m.last_event_seq";
@@ -559,14 +564,29 @@ class SqliteTransaction final : public Transaction {
     return SaveReaders(d);
   }
 
-  absl::Status InsertDocumentVersion(absl::string_view document_id,
-                                     const v1::DocumentVersion& v) override {
+  absl::Status InsertDocumentVersion(absl::string_view document_id, const v1::DocumentVersion& v,
+                                     absl::string_view page_geometry) override {
     ASSIGN_OR_RETURN(Query q, Q("INSERT INTO document_versions (document_id, number, sha256, "
                                 "size_bytes, page_count, filename, content_type, signed, "
-                                "uploaded_by, create_time) VALUES (?,?,?,?,?,?,?,?,?,?)"));
+                                "uploaded_by, create_time, page_geometry) "
+                                "VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
     q.Bind(document_id).Bind(v.number()).BindBlob(v.sha256()).Bind(v.size_bytes());
     q.Bind(v.page_count()).Bind(v.filename()).Bind(v.content_type()).Bind(v.signed_() ? 1 : 0);
-    return q.Bind(v.uploaded_by()).Bind(v.create_time().unix_micros()).Run();
+    q.Bind(v.uploaded_by()).Bind(v.create_time().unix_micros()).BindBlob(page_geometry);
+    return q.Run();
+  }
+
+  absl::StatusOr<std::string> GetPageGeometry(absl::string_view document_id,
+                                              int version) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT page_geometry FROM document_versions "
+                                "WHERE document_id = ? AND number = ?"));
+    q.Bind(document_id).Bind(version);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) {
+      return absl::NotFoundError(
+          absl::StrCat("document ", document_id, " has no version ", version));
+    }
+    return q.Text(0);
   }
 
   absl::StatusOr<v1::Document> GetDocument(absl::string_view id) override {
@@ -639,28 +659,105 @@ class SqliteTransaction final : public Transaction {
 
   absl::Status InsertQrCode(const QrRecord& r) override {
     ASSIGN_OR_RETURN(Query q, Q("INSERT INTO qr_codes (code, meeting_id, agenda_item_id, "
-                                "document_id, sha256) VALUES (?,?,?,?,?)"));
+                                "document_id, sha256, page) VALUES (?,?,?,?,?,?)"));
     q.Bind(r.code).Bind(r.meeting_id).Bind(r.agenda_item_id).Bind(r.document_id);
-    return q.BindBlob(r.sha256).Run();
+    return q.BindBlob(r.sha256).Bind(r.page).Run();
   }
 
   absl::StatusOr<QrRecord> GetQrCode(absl::string_view code) override {
-    ASSIGN_OR_RETURN(Query q, Q("SELECT code, meeting_id, agenda_item_id, document_id, sha256 "
-                                "FROM qr_codes WHERE code = ?"));
+    ASSIGN_OR_RETURN(Query q, Q("SELECT code, meeting_id, agenda_item_id, document_id, sha256, "
+                                "page FROM qr_codes WHERE code = ?"));
     q.Bind(code);
     ASSIGN_OR_RETURN(bool found, q.Step());
     if (!found) return absl::NotFoundError("no such QR code");
-    return QrRecord{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4)};
+    return ReadQr(q);
   }
 
   absl::StatusOr<QrRecord> FindQrCode(const QrRecord& t) override {
-    ASSIGN_OR_RETURN(Query q, Q("SELECT code, meeting_id, agenda_item_id, document_id, sha256 "
-                                "FROM qr_codes WHERE meeting_id = ? AND agenda_item_id = ? AND "
-                                "document_id = ? AND sha256 = ?"));
+    ASSIGN_OR_RETURN(Query q, Q("SELECT code, meeting_id, agenda_item_id, document_id, sha256, "
+                                "page FROM qr_codes WHERE meeting_id = ? AND agenda_item_id = ? "
+                                "AND document_id = ? AND sha256 = ? AND page = ?"));
     q.Bind(t.meeting_id).Bind(t.agenda_item_id).Bind(t.document_id).BindBlob(t.sha256);
+    q.Bind(t.page);
     ASSIGN_OR_RETURN(bool found, q.Step());
     if (!found) return absl::NotFoundError("no QR code for that target yet");
-    return QrRecord{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4)};
+    return ReadQr(q);
+  }
+
+  absl::StatusOr<v1::Annotation> GetAnnotation(absl::string_view id) override {
+    static const std::string sql =
+        absl::StrCat("SELECT ", kAnnotationColumns, " WHERE a.id = ?");
+    ASSIGN_OR_RETURN(Query q, Q(sql.c_str()));
+    q.Bind(id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return absl::NotFoundError(absl::StrCat("annotation ", id, " does not exist"));
+    return ReadAnnotation(q);
+  }
+
+  absl::Status PutAnnotation(const v1::Annotation& a) override {
+    v1::Annotation body = a;
+    body.clear_id();
+    body.clear_document_id();
+    body.clear_version();
+    body.clear_author_user_id();
+    body.clear_author_name();
+    body.clear_visibility();
+    body.clear_revision();
+    body.clear_deleted();
+    body.clear_update_time();
+    std::string bytes;
+    if (!body.SerializeToString(&bytes)) return absl::InternalError("cannot encode annotation");
+    ASSIGN_OR_RETURN(Query q, Q("INSERT OR REPLACE INTO annotations (id, document_id, version, "
+                                "author_id, shared, deleted, revision, update_time, body) "
+                                "VALUES (?,?,?,?,?,?,?,?,?)"));
+    q.Bind(a.id()).Bind(a.document_id()).Bind(a.version()).Bind(a.author_user_id());
+    q.Bind(a.visibility() == v1::ANNOTATION_VISIBILITY_SHARED ? 1 : 0).Bind(a.deleted() ? 1 : 0);
+    q.Bind(a.revision()).Bind(a.update_time().unix_micros()).BindBlob(bytes);
+    return q.Run();
+  }
+
+  absl::StatusOr<std::vector<v1::Annotation>> ListAnnotations(
+      absl::string_view document_id, const std::vector<int>& versions,
+      absl::string_view viewer_id, bool include_deleted) override {
+    static const std::string sql = absl::StrCat(
+        "SELECT ", kAnnotationColumns,
+        " WHERE a.document_id = ? AND a.version = ? AND (a.author_id = ? OR a.shared = 1) "
+        "AND (? OR a.deleted = 0) ORDER BY a.id");
+    std::vector<v1::Annotation> out;
+    for (int version : versions) {
+      ASSIGN_OR_RETURN(Query q, Q(sql.c_str()));
+      q.Bind(document_id).Bind(version).Bind(viewer_id).Bind(include_deleted ? 1 : 0);
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) break;
+        ASSIGN_OR_RETURN(out.emplace_back(), ReadAnnotation(q));
+      }
+    }
+    return out;
+  }
+
+  absl::Status InsertPairingCode(const PairingRecord& r) override {
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO pairing_codes (code_hash, user_id, created_by, "
+                                "create_time, expire_time) VALUES (?,?,?,?,?)"));
+    q.BindBlob(r.code_hash).Bind(r.user_id).Bind(r.created_by).Bind(r.create_micros);
+    return q.Bind(r.expire_micros).Run();
+  }
+
+  absl::StatusOr<PairingRecord> GetPairingCode(absl::string_view code_hash) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT user_id, created_by, create_time, expire_time, used_time "
+                                "FROM pairing_codes WHERE code_hash = ?"));
+    q.BindBlob(code_hash);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return absl::NotFoundError("no such pairing code");
+    return PairingRecord{std::string(code_hash), q.Text(0), q.Text(1), q.Int(2), q.Int(3),
+                         q.Int(4)};
+  }
+
+  absl::Status MarkPairingCodeUsed(absl::string_view code_hash, int64_t used_micros) override {
+    ASSIGN_OR_RETURN(Query q, Q("UPDATE pairing_codes SET used_time = ? WHERE code_hash = ?"));
+    RETURN_IF_ERROR(q.Bind(used_micros).BindBlob(code_hash).Run());
+    if (q.Changes() == 0) return absl::NotFoundError("no such pairing code");
+    return absl::OkStatus();
   }
 
   absl::StatusOr<StoredEvent> AppendEvent(absl::string_view meeting_id,
@@ -733,6 +830,29 @@ class SqliteTransaction final : public Transaction {
     d.set_confidential(q.Int(4) != 0);
     d.mutable_create_time()->set_unix_micros(q.Int(5));
     return d;
+  }
+
+  static QrRecord ReadQr(Query& q) {
+    return QrRecord{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4),
+                    static_cast<int>(q.Int(5))};
+  }
+
+  static absl::StatusOr<v1::Annotation> ReadAnnotation(Query& q) {
+    v1::Annotation a;
+    if (!a.ParseFromString(q.Text(8))) {
+      return absl::DataLossError(absl::StrCat("annotation ", q.Text(0), " is unreadable"));
+    }
+    a.set_id(q.Text(0));
+    a.set_document_id(q.Text(1));
+    a.set_version(static_cast<int>(q.Int(2)));
+    a.set_author_user_id(q.Text(3));
+    a.set_visibility(q.Int(4) != 0 ? v1::ANNOTATION_VISIBILITY_SHARED
+                                   : v1::ANNOTATION_VISIBILITY_PRIVATE);
+    a.set_deleted(q.Int(5) != 0);
+    a.set_revision(q.Int(6));
+    a.mutable_update_time()->set_unix_micros(q.Int(7));
+    a.set_author_name(q.Text(9));
+    return a;
   }
 
   static UploadRecord ReadUpload(Query& q) {

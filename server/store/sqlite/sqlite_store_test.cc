@@ -68,6 +68,69 @@ TEST_F(SqliteStoreTest, KeepsVietnameseTextExactly) {
   }).ok());
 }
 
+TEST_F(SqliteStoreTest, KeepsAnnotationsAndListsOwnAndSharedOnes) {
+  Seed();
+  auto annotation = [](const std::string& id, const std::string& author, bool shared,
+                       bool deleted) {
+    v1::Annotation a;
+    a.set_id(id);
+    a.set_document_id("d1");
+    a.set_version(1);
+    a.set_page(3);
+    a.set_kind(v1::ANNOTATION_KIND_NOTE);
+    a.set_visibility(shared ? v1::ANNOTATION_VISIBILITY_SHARED : v1::ANNOTATION_VISIBILITY_PRIVATE);
+    a.set_revision(4);
+    a.set_deleted(deleted);
+    a.set_text("Ghi chú: cần xem lại điều 5");
+    a.set_author_user_id(author);
+    a.mutable_update_time()->set_unix_micros(77);
+    return a;
+  };
+  const v1::Annotation mine = annotation("a-mine", "u1", false, false);
+  ASSERT_TRUE(store_->Write([&](Transaction& tx) -> absl::Status {
+    v1::User other;
+    other.set_id("u2");
+    other.set_organization_id("o1");
+    other.set_username("daibieu");
+    other.set_full_name("Lê Thị Hạnh");
+    other.set_role(v1::USER_ROLE_MEMBER);
+    RETURN_IF_ERROR(tx.InsertUser(other, ""));
+    v1::Document d;
+    d.set_id("d1");
+    d.set_meeting_id("m1");
+    d.set_title("Tờ trình");
+    RETURN_IF_ERROR(tx.InsertDocument(d));
+    RETURN_IF_ERROR(tx.PutAnnotation(mine));
+    RETURN_IF_ERROR(tx.PutAnnotation(annotation("b-theirs-private", "u2", false, false)));
+    RETURN_IF_ERROR(tx.PutAnnotation(annotation("c-theirs-shared", "u2", true, false)));
+    return tx.PutAnnotation(annotation("d-theirs-deleted", "u2", true, true));
+  }).ok());
+  ASSERT_TRUE(store_->Read([&](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(v1::Annotation got, tx.GetAnnotation("a-mine"));
+    v1::Annotation want = mine;
+    want.set_author_name("Nguyễn Thị Thu Hà");
+    EXPECT_EQ(got.SerializeAsString(), want.SerializeAsString()) << got.DebugString();
+    auto ids = [&](bool include_deleted) {
+      std::vector<std::string> out;
+      absl::StatusOr<std::vector<v1::Annotation>> list =
+          tx.ListAnnotations("d1", {1}, "u1", include_deleted);
+      EXPECT_TRUE(list.ok()) << list.status();
+      for (const v1::Annotation& a : list.value_or(std::vector<v1::Annotation>())) {
+        out.push_back(a.id());
+      }
+      return out;
+    };
+    EXPECT_EQ(ids(false), (std::vector<std::string>{"a-mine", "c-theirs-shared"}));
+    EXPECT_EQ(ids(true),
+              (std::vector<std::string>{"a-mine", "c-theirs-shared", "d-theirs-deleted"}));
+    ASSIGN_OR_RETURN(std::vector<v1::Annotation> other_version,
+                     tx.ListAnnotations("d1", {2}, "u1", true));
+    EXPECT_TRUE(other_version.empty());
+    EXPECT_EQ(tx.GetAnnotation("zz").status().code(), absl::StatusCode::kNotFound);
+    return absl::OkStatus();
+  }).ok());
+}
+
 TEST_F(SqliteStoreTest, AFailedTransactionLeavesNothingBehind) {
   Seed();
   absl::Status s = store_->Write([&](Transaction& tx) -> absl::Status {
