@@ -4,6 +4,8 @@
 // code the delegate may not see).
 #include <QFile>
 #include <QLabel>
+#include <QPainter>
+#include <QPdfDocument>
 #include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
@@ -18,6 +20,8 @@
 #include "client/model/agenda_model.h"
 #include "client/model/meeting_list_model.h"
 #include "client/net/api.h"
+#include "client/scan/qr_decoder.h"
+#include "client/scan/qr_payload.h"
 #include "client/ui/login_window.h"
 #include "client/ui/main_window.h"
 #include "client/ui/meeting_list_page.h"
@@ -250,6 +254,61 @@ TEST_F(MainWindowTest, QrCodesOpenAtThePageAndRefuseWhatDoesNotMatch) {
   window.goBack();
   EXPECT_EQ(window.page(), MainWindow::Page::Meeting);
   EXPECT_EQ(window.meetingPage()->meetingId(), QString::fromStdString(meeting_.id()));
+}
+
+// The handout is how delegates reach documents on paper: every code printed on
+// it, photographed (here: rendered by QtPdf, as a camera would see the page),
+// must open its own document.
+TEST_F(MainWindowTest, EveryCodeOnTheHandoutOpensItsDocument) {
+  integration::Client& secretary = cast_.secretary;
+  ASSERT_OK_AND_ASSIGN(
+      v1::Document second,
+      integration::UploadDocument(secretary, meeting_.id(), "Dự thảo nghị quyết về chuyển đổi số",
+                                  integration::DemoPdf(*server_, "Dự thảo nghị quyết", 2),
+                                  agenda_.items(0).id()));
+  v1::GenerateMeetingPdfRequest request;
+  request.set_meeting_id(meeting_.id());
+  ASSERT_OK_AND_ASSIGN(v1::Document handout,
+                       integration::Call(*integration::Documents(secretary),
+                                         &v1::DocumentService::Stub::GenerateHandout, request));
+  ASSERT_OK_AND_ASSIGN(integration::Downloaded pdf, integration::Download(secretary, handout.id()));
+  const QString path = dataDir_.filePath(QStringLiteral("handout.pdf"));
+  QFile out(path);
+  ASSERT_TRUE(out.open(QIODevice::WriteOnly));
+  out.write(pdf.data.data(), qint64(pdf.data.size()));
+  out.close();
+
+  QPdfDocument document;
+  ASSERT_EQ(document.load(path), QPdfDocument::Error::None);
+  QStringList codes;
+  for (int page = 0; page < document.pageCount(); ++page) {
+    const QSize size = (document.pagePointSize(page) * 200.0 / 72.0).toSize();
+    codes += decodeQrCodes(document.render(page, size));
+  }
+  QSet<QString> expected{QString::fromStdString(document_.id()),
+                         QString::fromStdString(second.id())};
+  QStringList documentCodes;
+  for (const QString& code : codes) {
+    if (!QrPayload::parse(code).hashPrefix.isEmpty()) documentCodes += code;
+  }
+  ASSERT_EQ(documentCodes.size(), expected.size()) << codes.join(u' ').toStdString();
+
+  const Session session = delegateSession();
+  Api api(session.connect());
+  MainWindow window(&api, session, dataDir_.path(), QStringLiteral("vi"));
+  window.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+  QSet<QString> opened;
+  for (const QString& code : documentCodes) {
+    window.openQrPayload(code);
+    ASSERT_TRUE(waitUntil([&] {
+      return window.page() == MainWindow::Page::Viewer &&
+             !opened.contains(window.viewerPage()->document().documentId);
+    })) << code.toStdString() << ": " << window.noticeBar()->text().toStdString();
+    opened.insert(window.viewerPage()->document().documentId);
+    window.goBack();
+  }
+  EXPECT_EQ(opened, expected);
 }
 
 TEST_F(MainWindowTest, StaysSignedInAcrossRestartsUntilSignOut) {
