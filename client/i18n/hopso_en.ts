@@ -128,6 +128,14 @@
         <translation>Cannot write %1: %2</translation>
     </message>
     <message>
+        <source>The server sent another version than asked for.</source>
+        <translation>The server sent another version than asked for.</translation>
+    </message>
+    <message>
+        <source>The server's download broke off in the middle; try again.</source>
+        <translation>The server's download broke off in the middle; try again.</translation>
+    </message>
+    <message>
         <source>The downloaded document does not match its SHA-256 and was discarded.</source>
         <translation>The downloaded document does not match its SHA-256 and was discarded.</translation>
     </message>

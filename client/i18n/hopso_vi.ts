@@ -128,6 +128,14 @@
         <translation>Không ghi được %1: %2</translation>
     </message>
     <message>
+        <source>The server sent another version than asked for.</source>
+        <translation>Máy chủ gửi một phiên bản khác với phiên bản đã yêu cầu.</translation>
+    </message>
+    <message>
+        <source>The server's download broke off in the middle; try again.</source>
+        <translation>Tải xuống từ máy chủ bị ngắt giữa chừng; hãy thử lại.</translation>
+    </message>
+    <message>
         <source>The downloaded document does not match its SHA-256 and was discarded.</source>
         <translation>Tài liệu tải về không khớp mã SHA-256 nên đã bị loại bỏ.</translation>
     </message>

@@ -1,5 +1,7 @@
 #include "client/model/agenda_model.h"
 
+#include <utility>
+
 #include <QDataStream>
 #include <QDir>
 #include <QFile>
@@ -290,6 +292,7 @@ void AgendaModel::setDocuments(const QList<v1::Document>& documents) {
 void AgendaModel::load(const QString& meetingId) {
   m_requested = meetingId;
   m_loading = true;
+  m_pendingEvents.clear();
   emit loadingChanged(true);
   using Result = CallResult<Loaded>;
   m_api->run<Result>(
@@ -327,6 +330,7 @@ void AgendaModel::load(const QString& meetingId) {
         if (meetingId != m_requested) return;
         m_loading = false;
         emit loadingChanged(false);
+        const QList<v1::MeetingEvent> pending = std::exchange(m_pendingEvents, {});
         if (result.ok()) {
           m_meeting = result.value.meeting;
           m_agenda = result.value.agenda;
@@ -337,10 +341,12 @@ void AgendaModel::load(const QString& meetingId) {
           emit documentsChanged();
           emit currentItemChanged(currentItemId());
           emit loaded(false);
+          for (const v1::MeetingEvent& event : pending) applyEvent(event);
           return;
         }
         if (isTransient(result.status) && loadCache(meetingId)) {
           emit loaded(true);
+          for (const v1::MeetingEvent& event : pending) applyEvent(event);
           return;
         }
         emit errorOccurred(statusMessage(result.status));
@@ -352,6 +358,12 @@ void AgendaModel::attach(MeetingWatcher* watcher) {
 }
 
 void AgendaModel::applyEvent(const v1::MeetingEvent& event) {
+  // Until the load answers, an event may be newer or older than what it
+  // read: keep it and decide once the loaded state's last_event_seq is known.
+  if (m_loading) {
+    if (event.meeting_id() == m_requested.toStdString()) m_pendingEvents.append(event);
+    return;
+  }
   if (!m_meeting.id().empty() && event.meeting_id() != m_meeting.id()) return;
   // What the loaded state already reflects (a watcher that replays from 0).
   if (event.seq() > 0 && event.seq() <= m_meeting.last_event_seq()) return;
@@ -382,7 +394,7 @@ void AgendaModel::applyEvent(const v1::MeetingEvent& event) {
     }
     case v1::EventBody::kDocumentChanged:
       // A load under way reads every document anyway.
-      if (!m_loading) refreshDocument(QString::fromStdString(body.document_changed().document_id()));
+      refreshDocument(QString::fromStdString(body.document_changed().document_id()));
       changed = false;  // saved once the document is read
       break;
     default:

@@ -123,6 +123,8 @@ class AgendaModel : public QAbstractItemModel {
   std::unique_ptr<Node> m_root;
   QString m_requested;  // the meeting of the latest load()
   bool m_loading = false;
+  // Events that arrived while loading, applied when the load answers.
+  QList<v1::MeetingEvent> m_pendingEvents;
 };
 
 }  // namespace hopso::client

@@ -169,13 +169,15 @@ void DocumentCache::startJob(const QString& sha256) {
               first = false;
               total = chunk.size_bytes();
               if (!chunk.sha256().empty() && chunk.sha256() != wanted.toStdString()) {
-                failure = grpc::Status(grpc::StatusCode::DATA_LOSS,
-                                       "the server sent another version than asked for");
+                failure = grpc::Status(
+                    grpc::StatusCode::DATA_LOSS,
+                    DocumentCache::tr("The server sent another version than asked for.").toStdString());
               }
             }
             if (failure.ok() && chunk.offset() != offset) {
-              failure = grpc::Status(grpc::StatusCode::DATA_LOSS,
-                                     "the server's chunks are not contiguous");
+              failure = grpc::Status(
+                  grpc::StatusCode::DATA_LOSS,
+                  DocumentCache::tr("The server's download broke off in the middle; try again.").toStdString());
             }
             if (failure.ok() &&
                 file.write(chunk.data().data(), qint64(chunk.data().size())) !=

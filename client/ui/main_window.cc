@@ -36,6 +36,14 @@ struct Resolved {
   v1::Document document;
 };
 
+// Meetings, agendas and annotations (with their outbox) are per user: a
+// tablet handed to the next delegate must neither show nor send the previous
+// one's private notes. Documents are named by their hash and stay shared.
+QString userCacheDir(const QString& dataDir, const Session& session) {
+  return QDir(dataDir).filePath(
+      QStringLiteral("users/%1/cache").arg(QString::fromStdString(session.user.id())));
+}
+
 }  // namespace
 
 MainWindow::MainWindow(Api* api, const Session& session, const QString& dataDir,
@@ -44,9 +52,9 @@ MainWindow::MainWindow(Api* api, const Session& session, const QString& dataDir,
       m_api(api),
       m_session(session),
       m_language(language),
-      m_meetingList(new MeetingListModel(api, QDir(dataDir).filePath(QStringLiteral("cache")), this)),
+      m_meetingList(new MeetingListModel(api, userCacheDir(dataDir, session), this)),
       m_cache(new DocumentCache(api, QDir(dataDir).filePath(QStringLiteral("cache/documents")), this)),
-      m_annotations(new AnnotationStore(api, QDir(dataDir).filePath(QStringLiteral("cache")), this)),
+      m_annotations(new AnnotationStore(api, userCacheDir(dataDir, session), this)),
       m_banner(new OfflineBanner(this)),
       m_notice(new NoticeBar(this)),
       m_back(new QToolButton(this)),
@@ -55,7 +63,7 @@ MainWindow::MainWindow(Api* api, const Session& session, const QString& dataDir,
       m_settings(new QToolButton(this)),
       m_stack(new QStackedWidget(this)) {
   m_annotations->setUserId(QString::fromStdString(session.user.id()));
-  const QString cacheDir = QDir(dataDir).filePath(QStringLiteral("cache"));
+  const QString cacheDir = userCacheDir(dataDir, session);
   m_listPage = new MeetingListPage(m_meetingList, this);
   m_meetingPage = new MeetingPage(api, m_cache, cacheDir, this);
   m_viewerPage = new ViewerPage(api, m_cache, m_annotations, this);

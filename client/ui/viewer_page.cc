@@ -333,7 +333,6 @@ void ViewerPage::open(const DocumentRef& ref, const QString& path) {
   close();
   m_ref = ref;
   m_model = new AnnotationModel(m_annotations, ref.documentId, ref.version, this);
-  m_annotations->open(ref.documentId, ref.version);
   setSharesNewAnnotations(m_shareNew);
   QUndoStack* undo = m_model->undoStack();
   connect(undo, &QUndoStack::canUndoChanged, m_undo, &QWidget::setEnabled);
