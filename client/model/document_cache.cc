@@ -11,7 +11,6 @@
 
 #include <cstdio>
 #include <cstring>
-#include <mutex>
 
 #include "client/net/api.h"
 
@@ -29,25 +28,6 @@ bool hashFile(QFile& file, QCryptographicHash& hash) {
 
 }  // namespace
 
-// Lets the GUI thread stop a download running on the pool.
-struct DocumentCache::Cancel {
-  std::mutex mutex;
-  bool cancelled = false;
-  grpc::ClientContext* context = nullptr;
-
-  void cancelNow() {
-    std::lock_guard lock(mutex);
-    cancelled = true;
-    if (context != nullptr) context->TryCancel();
-  }
-  // False when already cancelled.
-  bool attach(grpc::ClientContext* c) {
-    std::lock_guard lock(mutex);
-    context = c;
-    return !cancelled;
-  }
-};
-
 struct DocumentCache::MeetingJob {
   QString meetingId;
   QList<v1::Document> documents;
@@ -64,7 +44,7 @@ DocumentCache::DocumentCache(Api* api, const QString& dir, QObject* parent)
 }
 
 DocumentCache::~DocumentCache() {
-  for (const Job& job : std::as_const(m_jobs)) job.cancel->cancelNow();
+  for (const Job& job : std::as_const(m_jobs)) job.cancel->cancel();
 }
 
 QString DocumentCache::hex(const std::string& sha256Bytes) {
@@ -119,7 +99,7 @@ void DocumentCache::fetch(const QString& documentId, const QString& sha256In) {
     });
     return;
   }
-  m_jobs.insert(sha256, Job{documentId, std::make_shared<Cancel>(), false});
+  m_jobs.insert(sha256, Job{documentId, std::make_shared<CallCanceller>(), false});
   startJob(sha256);
 }
 

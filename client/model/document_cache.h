@@ -14,6 +14,7 @@
 
 #include <grpcpp/support/status.h>
 
+#include "client/net/call_canceller.h"
 #include "hopso/v1/document.pb.h"
 
 namespace hopso::client {
@@ -85,10 +86,9 @@ class DocumentCache : public QObject {
   void meetingDownloadFailed(const QString& meetingId, const QString& message);
 
  private:
-  struct Cancel;
   struct Job {
     QString documentId;
-    std::shared_ptr<Cancel> cancel;
+    std::shared_ptr<CallCanceller> cancel;
     bool waitingForNetwork = false;
   };
   struct MeetingJob;

@@ -1,6 +1,5 @@
 #include "client/net/api.h"
 
-#include <mutex>
 
 Q_LOGGING_CATEGORY(lcNet, "hopso.net")
 
@@ -13,25 +12,8 @@ constexpr std::chrono::milliseconds kProbeTimeout{3000};
 
 }  // namespace
 
-struct Api::ProbeCall {
-  std::mutex mutex;
-  bool cancelled = false;
-  grpc::ClientContext* context = nullptr;
-
-  void cancel() {
-    std::lock_guard lock(mutex);
-    cancelled = true;
-    if (context != nullptr) context->TryCancel();
-  }
-  bool attach(grpc::ClientContext* c) {
-    std::lock_guard lock(mutex);
-    context = c;
-    return !cancelled;
-  }
-};
-
 Api::Api(std::shared_ptr<Connection> connection, QObject* parent)
-    : QObject(parent), m_connection(std::move(connection)), m_probeCall(std::make_shared<ProbeCall>()) {
+    : QObject(parent), m_connection(std::move(connection)), m_probeCall(std::make_shared<CallCanceller>()) {
   // Blocking calls mostly wait on the network; a few in parallel keep a
   // download from holding up the agenda.
   m_pool.setMaxThreadCount(6);

@@ -19,6 +19,7 @@
 #include <memory>
 #include <type_traits>
 
+#include "client/net/call_canceller.h"
 #include "client/net/connection.h"
 
 Q_DECLARE_LOGGING_CATEGORY(lcNet)
@@ -181,11 +182,10 @@ class Api : public QObject {
     }
   }
 
-  struct ProbeCall;
 
   std::shared_ptr<Connection> m_connection;
   // The probe in flight, so that the destructor need not wait for it.
-  std::shared_ptr<ProbeCall> m_probeCall;
+  std::shared_ptr<CallCanceller> m_probeCall;
   QThreadPool m_pool;
   QTimer m_probeTimer;
   bool m_online = true;
