@@ -1,6 +1,5 @@
 // login, logout, whoami, pair.
 #include <iostream>
-#include <optional>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
@@ -13,6 +12,7 @@
 #include "server/ctl/flags.h"
 #include "server/ctl/format.h"
 #include "server/ctl/qr_image.h"
+#include "server/ctl/users.h"
 #include "server/util/status_macros.h"
 
 namespace hopso::ctl {
@@ -59,37 +59,6 @@ absl::Status WhoAmI() {
   return absl::OkStatus();
 }
 
-// The user called `username` among those the caller may list: their own
-// organisation's, or for an admin, every organisation's.
-absl::StatusOr<v1::User> FindUser(const Client& client, const std::string& username) {
-  ASSIGN_OR_RETURN(v1::WhoAmIResponse me,
-                   client.Call(&v1::AuthService::Stub::WhoAmI, v1::WhoAmIRequest()));
-  if (me.user().username() == username) return me.user();
-  std::vector<std::string> orgs;
-  if (me.user().role() == v1::USER_ROLE_ADMIN) {
-    RETURN_IF_ERROR(client.ForEachPage(
-        &v1::DirectoryService::Stub::ListOrganizations, v1::ListOrganizationsRequest(),
-        [&](const v1::ListOrganizationsResponse& page) {
-          for (const v1::Organization& org : page.organizations()) orgs.push_back(org.id());
-        }));
-  } else {
-    orgs.push_back(me.user().organization_id());
-  }
-  std::optional<v1::User> found;
-  for (const std::string& org : orgs) {
-    v1::ListUsersRequest request;
-    request.set_organization_id(org);
-    RETURN_IF_ERROR(client.ForEachPage(&v1::DirectoryService::Stub::ListUsers, request,
-                                       [&](const v1::ListUsersResponse& page) {
-                                         for (const v1::User& u : page.users()) {
-                                           if (u.username() == username) found = u;
-                                         }
-                                       }));
-    if (found) return *found;
-  }
-  return absl::NotFoundError(absl::StrCat("no user '", username, "' that you may pair"));
-}
-
 absl::Status Pair() {
   ASSIGN_OR_RETURN(Client client, Client::FromFlags());
   ASSIGN_OR_RETURN(v1::User user, FindUser(client, absl::GetFlag(FLAGS_username)));
@@ -134,7 +103,7 @@ std::vector<Command> AuthCommands() {
        .required = {"username"},
        .optional = {"address", "png"},
        .run = Pair,
-       .argument = "username"},
+       .arguments = {"username"}},
   };
 }
 

@@ -67,7 +67,10 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, std::string token)
       auth_(v1::AuthService::NewStub(channel_)),
       directory_(v1::DirectoryService::NewStub(channel_)),
       meeting_(v1::MeetingService::NewStub(channel_)),
-      document_(v1::DocumentService::NewStub(channel_)) {}
+      document_(v1::DocumentService::NewStub(channel_)),
+      attendance_(v1::AttendanceService::NewStub(channel_)),
+      voting_(v1::VotingService::NewStub(channel_)),
+      speaker_(v1::SpeakerService::NewStub(channel_)) {}
 
 std::string ServerFromFlags() {
   return absl::GetFlag(FLAGS_server).empty() ? EnvOr("HOPSO_SERVER", kDefaultServer)

@@ -16,10 +16,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "grpcpp/grpcpp.h"
+#include "hopso/v1/attendance.grpc.pb.h"
 #include "hopso/v1/auth.grpc.pb.h"
 #include "hopso/v1/directory.grpc.pb.h"
 #include "hopso/v1/document.grpc.pb.h"
 #include "hopso/v1/meeting.grpc.pb.h"
+#include "hopso/v1/speaker.grpc.pb.h"
+#include "hopso/v1/voting.grpc.pb.h"
 
 namespace hopso::ctl {
 
@@ -133,6 +136,12 @@ class Client {
       return *directory_;
     } else if constexpr (std::is_same_v<Stub, v1::DocumentService::Stub>) {
       return *document_;
+    } else if constexpr (std::is_same_v<Stub, v1::AttendanceService::Stub>) {
+      return *attendance_;
+    } else if constexpr (std::is_same_v<Stub, v1::VotingService::Stub>) {
+      return *voting_;
+    } else if constexpr (std::is_same_v<Stub, v1::SpeakerService::Stub>) {
+      return *speaker_;
     } else {
       static_assert(std::is_same_v<Stub, v1::MeetingService::Stub>);
       return *meeting_;
@@ -145,6 +154,9 @@ class Client {
   std::shared_ptr<v1::DirectoryService::Stub> directory_;
   std::shared_ptr<v1::MeetingService::Stub> meeting_;
   std::shared_ptr<v1::DocumentService::Stub> document_;
+  std::shared_ptr<v1::AttendanceService::Stub> attendance_;
+  std::shared_ptr<v1::VotingService::Stub> voting_;
+  std::shared_ptr<v1::SpeakerService::Stub> speaker_;
 };
 
 // The address hopsod is dialled at: --server, else $HOPSO_SERVER, else

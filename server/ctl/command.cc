@@ -4,13 +4,16 @@
 #include <optional>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/flags/commandlineflag.h"
 #include "absl/flags/reflection.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "server/ctl/exit_status.h"
+#include "server/ctl/flags.h"
 
 namespace hopso::ctl {
 
@@ -44,6 +47,8 @@ absl::StatusOr<FlagArg> ReadFlag(const std::vector<std::string>& args, size_t* i
     name = std::string(arg.substr(0, eq));
     value = std::string(arg.substr(eq + 1));
   }
+  // Flag names are snake_case; --allow-change is read as --allow_change.
+  std::replace(name.begin(), name.end(), '-', '_');
   absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
   if (flag == nullptr && !value && absl::StartsWith(name, "no")) {
     flag = absl::FindCommandLineFlag(name.substr(2));
@@ -61,6 +66,17 @@ absl::StatusOr<FlagArg> ReadFlag(const std::vector<std::string>& args, size_t* i
     }
   }
   return FlagArg{flag, *std::move(value)};
+}
+
+bool IsRepeated(absl::string_view name) {
+  const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+  return flag != nullptr && flag->IsOfType<RepeatedFlag>();
+}
+
+// Whether `count` words after the command's name fit its arguments.
+bool TakesWords(const Command& command, size_t count) {
+  return count <= command.arguments.size() ||
+         (!command.arguments.empty() && IsRepeated(command.arguments.back()));
 }
 
 bool InTopic(const Command& command, absl::string_view topic) {
@@ -112,17 +128,16 @@ absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args
   }
   const std::string name = absl::StrJoin(words, " ");
   Invocation invocation{.help = help, .topic = name};
+  size_t name_words = 0;
   for (const Command& command : commands) {
-    if (command.name == name) invocation.command = &command;
-  }
-  if (invocation.command == nullptr && words.size() > 1) {
-    const std::string prefix = absl::StrJoin(words.begin(), words.end() - 1, " ");
-    for (const Command& command : commands) {
-      if (command.name != prefix || command.argument.empty()) continue;
-      absl::CommandLineFlag* flag = absl::FindCommandLineFlag(command.argument);
-      if (flag == nullptr) break;
-      invocation = {.command = &command, .help = help, .topic = prefix};
-      flags.push_back({flag, words.back()});
+    const std::vector<std::string> spelled = absl::StrSplit(command.name, ' ');
+    if (spelled.size() > words.size() || spelled.size() <= name_words ||
+        !std::equal(spelled.begin(), spelled.end(), words.begin())) {
+      continue;
+    }
+    if (TakesWords(command, words.size() - spelled.size())) {
+      invocation = {.command = &command, .help = help, .topic = command.name};
+      name_words = spelled.size();
     }
   }
   if (invocation.command == nullptr) {
@@ -135,17 +150,33 @@ absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args
     }
     return invocation;
   }
+  const Command& command = *invocation.command;
+  for (size_t i = name_words; i < words.size(); ++i) {
+    const size_t n = std::min(i - name_words, command.arguments.size() - 1);
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(command.arguments[n]);
+    if (flag == nullptr) {
+      return absl::InternalError(absl::StrCat("no flag --", command.arguments[n]));
+    }
+    flags.push_back({flag, words[i]});
+  }
   if (help) return invocation;
 
-  const Command& command = *invocation.command;
+  // A repeated flag's values, joined as its parser takes them.
+  absl::flat_hash_map<std::string, std::string> repeated;
   std::vector<std::string> given;
   for (FlagArg& arg : flags) {
     const std::string flag_name(arg.flag->Name());
     if (!Accepts(command, flag_name)) {
       return UsageError(absl::StrCat("\"", command.name, "\" does not take --", flag_name));
     }
+    std::string value = std::move(arg.value);
+    if (arg.flag->IsOfType<RepeatedFlag>()) {
+      auto [it, first] = repeated.try_emplace(flag_name, value);
+      if (!first) value = absl::StrCat(it->second, "\n", value);
+      it->second = value;
+    }
     std::string error;
-    if (!arg.flag->ParseFrom(arg.value, &error)) {
+    if (!arg.flag->ParseFrom(value, &error)) {
       return UsageError(absl::StrCat("--", flag_name, ": ", error));
     }
     given.push_back(flag_name);
@@ -162,12 +193,14 @@ std::string HelpText(const Invocation& invocation, const std::vector<Command>& c
   std::string out;
   if (const Command* command = invocation.command) {
     absl::StrAppend(&out, "usage: hopsoctl ", command->name);
+    for (const std::string& flag : command->arguments) {
+      const std::string word =
+          absl::StrCat(absl::AsciiStrToUpper(flag), IsRepeated(flag) ? "..." : "");
+      absl::StrAppend(&out, " ", Contains(command->required, flag) ? word
+                                                                   : absl::StrCat("[", word, "]"));
+    }
     for (const std::string& flag : command->required) {
-      if (flag == command->argument) {
-        absl::StrAppend(&out, " ", absl::AsciiStrToUpper(flag));
-      } else {
-        absl::StrAppend(&out, " --", flag, "=...");
-      }
+      if (!Contains(command->arguments, flag)) absl::StrAppend(&out, " --", flag, "=...");
     }
     if (!command->optional.empty() || command->connects) absl::StrAppend(&out, " [flags]");
     absl::StrAppend(&out, "\n\n", command->summary, "\n");
@@ -180,6 +213,13 @@ std::string HelpText(const Invocation& invocation, const std::vector<Command>& c
       absl::StrAppend(&out, "\nconnection flags:\n");
       for (const std::string& flag : kConnectionFlags) AppendFlagLine(&out, flag, false);
     }
+    std::string more;
+    for (const Command& other : commands) {
+      if (&other != command && InTopic(other, command->name)) {
+        absl::StrAppend(&more, "  ", other.name, "\n");
+      }
+    }
+    if (!more.empty()) absl::StrAppend(&out, "\nsee also:\n", more);
     return out;
   }
   absl::StrAppend(&out, "usage: hopsoctl COMMAND [flags]   (hopsoctl COMMAND --help for its flags)\n",
@@ -194,7 +234,7 @@ std::string HelpText(const Invocation& invocation, const std::vector<Command>& c
   for (const std::string& flag : kConnectionFlags) AppendFlagLine(&out, flag, false);
   absl::StrAppend(&out,
                   "\nexit codes: 0 ok, 1 failure (gRPC status on stderr), 2 usage error, "
-                  "3 audit found a broken chain\n");
+                  "3 audit found a broken chain or a recount found a difference\n");
   return out;
 }
 

@@ -16,8 +16,10 @@ namespace hopso::ctl {
 //
 // One subcommand. `required` and `optional` name its flags (without "--");
 // commands that talk to hopsod (`connects`) also take the connection flags
-// (kConnectionFlags). `argument` names one of its flags that a word after
-// the command's name may also set, as in `hopsoctl resolve HOPSO:...`.
+// (kConnectionFlags). `arguments` name some of its flags that the words after
+// the command's name may also set, in order, as in `hopsoctl resolve
+// HOPSO:...` or `hopsoctl attendance mark MEETING USER present`; when the last
+// is a RepeatedFlag it takes every remaining word.
 // Example:
 //   {.name = "org create", .summary = "create an organisation",
 //    .required = {"name"}, .run = CreateOrg}
@@ -28,7 +30,7 @@ struct Command {
   std::vector<std::string> optional = {};
   bool connects = true;
   std::function<absl::Status()> run = nullptr;
-  std::string argument = {};
+  std::vector<std::string> arguments = {};
 };
 
 // Flags every connecting command takes.
@@ -41,6 +43,9 @@ std::vector<Command> MeetingCommands();
 std::vector<Command> DocumentCommands();
 std::vector<Command> StoreCommands();
 std::vector<Command> DemoCommands();
+std::vector<Command> AttendanceCommands();
+std::vector<Command> PollCommands();
+std::vector<Command> SpeakerCommands();
 
 // Invocation
 //
@@ -55,19 +60,22 @@ struct Invocation {
 // ParseCommandLine
 //
 // Finds the command named by the words in `args` (argv without the program
-// name), or named by all of them but the last, which then sets the command's
-// `argument` flag, and sets the absl flags given, as --flag=value, --flag value,
-// --bool_flag or --nobool_flag, before or after the words. `help`, `--help`
-// and `-h` ask for help. A UsageError for an unknown command or flag, a flag
-// the command does not take, a value that does not parse, or a missing
-// required flag.
+// name), the longest name that the first words spell whose `arguments` take
+// the words left over, and sets the absl flags given, as --flag=value, --flag
+// value, --bool_flag or --nobool_flag (dashes in a name read as
+// underscores), before or after the words (a
+// RepeatedFlag given several times keeps every value, in order). `help`,
+// `--help` and `-h` ask for help. A UsageError for an unknown command or
+// flag, a flag the command does not take, a value that does not parse, or a
+// missing required flag.
 absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args,
                                             const std::vector<Command>& commands);
 
 // HelpText
 //
-// Usage for `invocation`: the command's synopsis and flags, or the list of
-// commands under its topic (all of them for an empty topic).
+// Usage for `invocation`: the command's synopsis and flags (and the commands
+// whose names continue its name), or the list of commands under its topic
+// (all of them for an empty topic).
 std::string HelpText(const Invocation& invocation, const std::vector<Command>& commands);
 
 }  // namespace hopso::ctl

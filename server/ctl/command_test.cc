@@ -18,7 +18,26 @@ std::vector<Command> TestCommands() {
        .run = [] { return absl::OkStatus(); }},
       {.name = "agenda show", .summary = "show", .required = {"meeting"}},
       {.name = "init", .summary = "offline", .required = {"data_dir"}, .connects = false},
-      {.name = "resolve", .summary = "resolve", .required = {"payload"}, .argument = "payload"},
+      {.name = "resolve", .summary = "resolve", .required = {"payload"}, .arguments = {"payload"}},
+      {.name = "attendance",
+       .summary = "show attendance",
+       .required = {"meeting"},
+       .arguments = {"meeting"}},
+      {.name = "attendance mark",
+       .summary = "mark",
+       .required = {"meeting", "user", "status"},
+       .optional = {"reason", "late"},
+       .arguments = {"meeting", "user", "status"}},
+      {.name = "poll create",
+       .summary = "create",
+       .required = {"meeting", "title"},
+       .optional = {"option"},
+       .arguments = {"meeting"}},
+      {.name = "poll vote",
+       .summary = "vote",
+       .required = {"meeting", "poll", "option"},
+       .optional = {"for"},
+       .arguments = {"meeting", "poll", "option"}},
   };
 }
 
@@ -51,6 +70,19 @@ TEST_F(ParseCommandLineTest, NegativeValueAfterFlagIsItsValue) {
                        commands_);
   ASSERT_TRUE(inv.ok()) << inv.status();
   EXPECT_EQ(absl::GetFlag(FLAGS_index), -1);
+}
+
+TEST_F(ParseCommandLineTest, DashesInFlagNamesAreUnderscores) {
+  const std::vector<Command> commands = {{.name = "init",
+                                         .summary = "offline",
+                                         .required = {"data_dir"},
+                                         .optional = {"admin_username"},
+                                         .connects = false}};
+  absl::StatusOr<Invocation> inv =
+      ParseCommandLine({"init", "--data-dir", "var", "--admin-username=quan.tri"}, commands);
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(absl::GetFlag(FLAGS_data_dir), "var");
+  EXPECT_EQ(absl::GetFlag(FLAGS_admin_username), "quan.tri");
 }
 
 TEST_F(ParseCommandLineTest, NoPrefixTurnsBoolFlagOff) {
@@ -133,6 +165,66 @@ TEST_F(ParseCommandLineTest, WordAfterNameSetsTheArgumentFlag) {
   inv = ParseCommandLine({"resolve"}, commands_);
   ASSERT_FALSE(inv.ok());
   EXPECT_NE(inv.status().message().find("\"resolve\" needs --payload"), absl::string_view::npos);
+}
+
+TEST_F(ParseCommandLineTest, WordsSetTheArgumentsInOrder) {
+  absl::StatusOr<Invocation> inv = ParseCommandLine(
+      {"attendance", "mark", "m1", "--reason", "Đi công tác", "u7", "absent"}, commands_);
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->command->name, "attendance mark");
+  EXPECT_EQ(absl::GetFlag(FLAGS_meeting), "m1");
+  EXPECT_EQ(absl::GetFlag(FLAGS_user), "u7");
+  EXPECT_EQ(absl::GetFlag(FLAGS_status), "absent");
+  EXPECT_EQ(absl::GetFlag(FLAGS_reason), "Đi công tác");
+
+  // The shorter name with its one argument; "mark" alone is not a meeting.
+  inv = ParseCommandLine({"attendance", "m2"}, commands_);
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->command->name, "attendance");
+  EXPECT_EQ(absl::GetFlag(FLAGS_meeting), "m2");
+  inv = ParseCommandLine({"attendance", "mark", "m1", "u7"}, commands_);
+  ASSERT_FALSE(inv.ok());
+  EXPECT_NE(inv.status().message().find("\"attendance mark\" needs --status"),
+            absl::string_view::npos)
+      << inv.status().message();
+  inv = ParseCommandLine({"attendance", "mark", "m1", "u7", "absent", "extra"}, commands_);
+  ASSERT_FALSE(inv.ok());
+  EXPECT_EQ(ExitCode(inv.status()), kExitUsage);
+
+  inv = ParseCommandLine({"attendance", "mark", "--help"}, commands_);
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_NE(HelpText(*inv, commands_).find("usage: hopsoctl attendance mark MEETING USER STATUS"),
+            std::string::npos)
+      << HelpText(*inv, commands_);
+  inv = ParseCommandLine({"help", "attendance"}, commands_);
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_NE(HelpText(*inv, commands_).find("see also:\n  attendance mark\n"), std::string::npos)
+      << HelpText(*inv, commands_);
+}
+
+TEST_F(ParseCommandLineTest, RepeatedFlagKeepsEveryValueWhole) {
+  absl::StatusOr<Invocation> inv = ParseCommandLine(
+      {"poll", "create", "m1", "--title", "Bầu Trưởng ban", "--option", "Sở Văn hóa, Thể thao",
+       "--option=Sở Y tế"},
+      commands_);
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(absl::GetFlag(FLAGS_option).values,
+            (std::vector<std::string>{"Sở Văn hóa, Thể thao", "Sở Y tế"}));
+
+  // The last argument, repeated, takes every word left.
+  inv = ParseCommandLine({"poll", "vote", "m1", "p1", "1", "3", "--for", "u2"}, commands_);
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->command->name, "poll vote");
+  EXPECT_EQ(absl::GetFlag(FLAGS_poll), "p1");
+  EXPECT_EQ(absl::GetFlag(FLAGS_option).values, (std::vector<std::string>{"1", "3"}));
+  EXPECT_EQ(absl::GetFlag(FLAGS_for), "u2");
+  inv = ParseCommandLine({"poll", "vote", "--help"}, commands_);
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_NE(HelpText(*inv, commands_).find("usage: hopsoctl poll vote MEETING POLL OPTION..."),
+            std::string::npos);
+  inv = ParseCommandLine({"poll", "vote", "m1", "p1"}, commands_);
+  ASSERT_FALSE(inv.ok());
+  EXPECT_NE(inv.status().message().find("needs --option"), absl::string_view::npos);
 }
 
 TEST_F(ParseCommandLineTest, DoubleDashEndsFlags) {

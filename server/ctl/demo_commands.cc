@@ -2,6 +2,7 @@
 // demo play (run a whole meeting through the API while a delegate watches).
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <system_error>
 #include <thread>
 
@@ -15,6 +16,7 @@
 #include "server/ctl/command.h"
 #include "server/ctl/demo_documents.h"
 #include "server/ctl/demo_script.h"
+#include "server/ctl/demo_votes.h"
 #include "server/ctl/files.h"
 #include "server/ctl/flags.h"
 #include "server/ctl/format.h"
@@ -414,12 +416,29 @@ absl::Status Play() {
   }
   transcript.Say(absl::StrCat("Đại biểu thử chuyển mục / a delegate tries to move the agenda: ",
                               absl::StatusCodeToString(denied.code()), " (as it should be)"));
+  ASSIGN_OR_RETURN(DemoRoom room, EnterDemoRoom(client, secretary, chair, cast));
+  RETURN_IF_ERROR(TakeAttendance(room, cast, id, out, transcript));
+  std::string results = absl::StrCat("Kết quả biểu quyết / poll results\n",
+                                     demo.meeting.title(), " (", id, ")\n");
   for (const v1::AgendaItem& item : demo.agenda.items()) {
     current.set_item_id(item.id());
     RETURN_IF_ERROR(chair.Call(&MeetingStub::SetCurrentItem, current).status());
     transcript.Say(absl::StrCat("Chủ tọa chuyển sang mục / chair moves to item ", item.number(),
                                 ": ", item.title()));
+    std::optional<DemoPoll> poll;
+    if (item.title() == kBudgetItem) {
+      RETURN_IF_ERROR(HoldDebate(room, id, transcript));
+      poll = NamedBudgetPoll();
+    } else if (item.title() == kRestructuringItem) {
+      poll = SecretRestructuringPoll();
+    }
+    if (poll) {
+      ASSIGN_OR_RETURN(std::string result,
+                       RunPoll(room, cast, *std::move(poll), id, item.id(), transcript));
+      absl::StrAppend(&results, "\n", item.number(), " ", item.title(), "\n", result);
+    }
   }
+  RETURN_IF_ERROR(WriteFile(absl::StrCat(out, "/results.txt"), results));
   RETURN_IF_ERROR(Lifecycle(chair, &MeetingStub::EndMeeting, id));
   transcript.Say("Chủ tọa bế mạc phiên họp / chair ends the meeting");
 
@@ -435,8 +454,9 @@ absl::Status Play() {
   transcript.Say(absl::StrCat("Phiên họp ", id, ": ", server::StateName(meeting.state()), ", ",
                               last, " events; the watcher received each of 1..", last,
                               " exactly once\nwrote ", out, "/meeting.json, ", out,
-                              "/events.txt, ", out, "/documents.txt, ", out, "/handout.pdf and ",
-                              out, "/poster.pdf"));
+                              "/events.txt, ", out, "/documents.txt, ", out, "/attendance.txt, ",
+                              out, "/results.txt, ", out, "/handout.pdf and ", out,
+                              "/poster.pdf"));
   return absl::OkStatus();
 }
 
@@ -452,8 +472,9 @@ std::vector<Command> DemoCommands() {
        .optional = {"admin_username", "chair"},
        .run = Seed},
       {.name = "demo play",
-       .summary = "play a whole demo meeting, documents included, as its secretary, chair and "
-                  "a watching delegate; writes meeting.json, events.txt, documents.txt, "
+       .summary = "play a whole demo meeting, documents, roll call and votes included, as its "
+                  "secretary, chair and delegates while one delegate watches; writes "
+                  "meeting.json, events.txt, documents.txt, attendance.txt, results.txt, "
                   "handout.pdf and poster.pdf in --out",
        .required = {"csv", "out"},
        .optional = {"chair"},

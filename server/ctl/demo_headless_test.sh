@@ -7,7 +7,8 @@
 # restarted on the demo's data. Also: every QR code of the handout resolves,
 # the downloaded PDFs are the stored versions, a download resumes from a
 # .part file and refuses a corrupted one, and a confidential document stays
-# hidden from a delegate.
+# hidden from a delegate. The roll call and both polls are in attendance.txt
+# and results.txt, and `hopsoctl poll verify` recounts the polls again.
 #
 #   HOPSO_BIN=DIR server/ctl/demo_headless_test.sh OUT_DIR
 set -euo pipefail
@@ -107,6 +108,73 @@ login thao.vo # a delegate (đại biểu)
 grep -qx "meeting:  $meeting_id" "$scratch/resolve.txt" ||
   fail "$poster_payload resolves to $(cat "$scratch/resolve.txt"), not meeting $meeting_id"
 ok "hopsoctl resolve $poster_payload: the demo meeting $meeting_id"
+
+# The roll call and both polls, as the demo wrote them: exact Vietnamese, the
+# reasons in Vietnamese before English, the recount from the published ballots.
+results=$out/results.txt
+[[ -s $results ]] || fail "the demo wrote no results.txt"
+named_title="Thông qua dự toán thu, chi ngân sách nhà nước năm 2027"
+secret_title="Thông qua Đề án sắp xếp đơn vị hành chính cấp xã giai đoạn 2026 - 2030"
+named_vi="Thông qua: 9 đồng ý, 2 không đồng ý, 1 không biểu quyết (tổng 12 phiếu). Quy tắc: hơn 1/2 số phiếu biểu quyết (12), tức là cần ít nhất 7 phiếu."
+named_en="Adopted: 9 yes, 2 no, 1 abstaining (12 votes in all). Rule: more than 1/2 of the votes cast (12), so at least 7 votes needed."
+secret_vi="Không thông qua: 7 đồng ý, 3 không đồng ý, 2 không biểu quyết (tổng 12 phiếu). Quy tắc: ít nhất 2/3 tổng số thành viên (12), tức là cần ít nhất 8 phiếu."
+secret_en="Not adopted: 7 yes, 3 no, 2 abstaining (12 votes in all). Rule: at least 2/3 of all members (12), so at least 8 votes needed."
+for title in "$named_title" "$secret_title"; do
+  grep -qF "Biểu quyết / poll:  $title (" "$results" || fail "results.txt lacks the poll \"$title\""
+done
+for want in "Hình thức / kind:   biểu quyết tán thành (yes/no), công khai (named)" \
+  "Hình thức / kind:   biểu quyết tán thành (yes/no), bỏ phiếu kín (secret)" \
+  "Kết quả / result: THÔNG QUA (passed)" "Kết quả / result: KHÔNG THÔNG QUA (failed)" \
+  "  $named_vi" "  $named_en" "  $secret_vi" "  $secret_en" \
+  "  12/12 biên nhận của người bỏ phiếu có trong danh sách / voters' receipts are in the published list: OK"; do
+  grep -qxF -- "$want" "$results" || fail "results.txt lacks the line \"$want\""
+done
+line_of() { grep -nxF -- "  $1" "$results" | cut -d: -f1; }
+(($(line_of "$named_vi") < $(line_of "$named_en") && $(line_of "$secret_vi") < $(line_of "$secret_en"))) ||
+  fail "results.txt gives the English reason before the Vietnamese"
+for count in "Đồng ý +9" "Không đồng ý +2" "Không biểu quyết +1" "Đồng ý +7" "Không đồng ý +3" "Không biểu quyết +2"; do
+  grep -qE "^  $count\$" "$results" || fail "results.txt has no count line \"$count\""
+done
+(($(grep -c ": OK\$" "$results") >= 10)) || fail "results.txt lacks the recount lines"
+grep -q "Kết quả tính lại / recomputed outcome: KHÔNG THÔNG QUA (failed), cần / required 8 của / of 12 = công bố / published: OK" \
+  "$results" || fail "results.txt has no recomputed outcome for the secret poll"
+ok "results.txt: the named poll adopted, the secret one not (needs 8 of 12 members), recounted"
+
+attendance=$out/attendance.txt
+for want in "vắng (absent)" "Đi công tác tại Hà Nội" "trực tuyến (online)" "ĐỦ (reached)" \
+  "Túc số / quorum: 11/12 thành viên có mặt / members present (+1 ủy quyền / represented)"; do
+  grep -qF -- "$want" "$attendance" || fail "attendance.txt lacks \"$want\""
+done
+(($(grep -c "có mặt (present)" "$attendance") == 10)) || fail "attendance.txt: not 10 present by room code"
+ok "attendance.txt: 10 checked in by room code, one online, one absent with a proxy; quorum reached"
+for kind in attendance_changed proxy_changed poll_changed ballots_cast speaker_changed; do
+  grep -q "	$kind	" "$out/events.txt" || fail "events.txt has no $kind event"
+done
+ok "events.txt has the roll call, the proxy, the polls, the ballots and the speakers"
+
+# The polls again through hopsoctl, as the delegate: listed, and recounted
+# from the published ballots; a receipt nobody holds is not found (exit 3).
+"${ctl[@]}" poll list "$meeting_id" >"$scratch/polls.txt"
+named_id=$(grep -F "$named_title" "$scratch/polls.txt" | cut -f1)
+secret_id=$(grep -F "$secret_title" "$scratch/polls.txt" | cut -f1)
+[[ -n $named_id && -n $secret_id ]] || fail "poll list: $(cat "$scratch/polls.txt")"
+"${ctl[@]}" poll verify "$meeting_id" "$named_id" >"$scratch/verify.txt" ||
+  fail "poll verify of the named poll: $(cat "$scratch/verify.txt")"
+grep -qxF "  $named_vi" "$scratch/verify.txt" || fail "poll verify does not show the reason"
+receipt=$(grep -o "receipt [A-Z2-7]\{16\}" "$out/transcript.txt" | head -1 | cut -d' ' -f2)
+[[ -n $receipt ]] || fail "the transcript shows no secret ballot receipt"
+"${ctl[@]}" poll verify "$meeting_id" "$secret_id" --receipt "$receipt" >"$scratch/verify.txt" ||
+  fail "poll verify of the secret poll: $(cat "$scratch/verify.txt")"
+grep -q "Biên nhận / receipt $receipt có trong danh sách" "$scratch/verify.txt" ||
+  fail "poll verify did not find receipt $receipt"
+rc=0
+"${ctl[@]}" poll verify "$meeting_id" "$secret_id" --receipt AAAAAAAAAAAAAAAA >/dev/null \
+  2>"$scratch/err.txt" || rc=$?
+((rc == 3)) && grep -q "not in the published ballots" "$scratch/err.txt" ||
+  fail "a made-up receipt: exit $rc, $(cat "$scratch/err.txt")"
+"${ctl[@]}" attendance "$meeting_id" >"$scratch/attendance.txt"
+cmp -s "$scratch/attendance.txt" "$attendance" || fail "hopsoctl attendance differs from attendance.txt"
+ok "hopsoctl poll verify recounts both polls and finds receipt $receipt; a made-up one exits 3"
 
 # The documents a delegate may see; the confidential one is not among them.
 "${ctl[@]}" documents --meeting "$meeting_id" >"$scratch/documents.txt"

@@ -252,7 +252,7 @@ std::vector<Command> DocumentCommands() {
        .summary = "what a scanned QR payload (or bare code) points to",
        .required = {"payload"},
        .run = Resolve,
-       .argument = "payload"},
+       .arguments = {"payload"}},
       {.name = "handout",
        .summary = "generate the meeting's agenda handout with QR codes and download it to "
                   "--out (secretary)",

@@ -1,6 +1,6 @@
 // hopsoctl's exit codes, carried on absl::Status so that commands simply
 // return a status: 0 OK, 1 any failure (the default), 2 usage error, 3 audit
-// found a broken chain.
+// found a broken chain or a recount (poll verify) a difference.
 #ifndef HOPSO_SERVER_CTL_EXIT_STATUS_H_
 #define HOPSO_SERVER_CTL_EXIT_STATUS_H_
 

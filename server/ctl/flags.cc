@@ -1,6 +1,20 @@
 #include "server/ctl/flags.h"
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace hopso::ctl {
+
+bool AbslParseFlag(absl::string_view text, RepeatedFlag* flag, std::string* error) {
+  flag->values.clear();
+  if (!text.empty()) flag->values = absl::StrSplit(text, '\n');
+  return true;
+}
+
+std::string AbslUnparseFlag(const RepeatedFlag& flag) { return absl::StrJoin(flag.values, "\n"); }
+
+}  // namespace hopso::ctl
 
 ABSL_FLAG(std::string, server, "",
           "hopsod address HOST:PORT (default: $HOPSO_SERVER, else 127.0.0.1:7443)");
@@ -59,6 +73,53 @@ ABSL_FLAG(int32_t, page, 0, "1-based page the QR code opens the document at (0: 
 ABSL_FLAG(std::string, address, "",
           "host:port the tablets dial, put into the pairing code (default: --server)");
 ABSL_FLAG(std::string, png, "", "also write the QR code to this PNG file");
+
+ABSL_FLAG(std::string, status, "",
+          "attendance: present (có mặt), online (trực tuyến) or absent (vắng)");
+ABSL_FLAG(std::string, reason, "", "why absent, or a note (lý do)");
+ABSL_FLAG(bool, late, false, "arrived late (đến muộn)");
+ABSL_FLAG(std::string, giver, "", "the absent member who gives their vote: user id or username");
+ABSL_FLAG(std::string, holder, "", "the present member who holds the proxy: user id or username");
+ABSL_FLAG(std::string, quorum, "",
+          "quorum as a fraction of the members: \"more than 1/2\", \"at least 2/3\", or "
+          "\"2/3\" (at least; more than with --strict)");
+ABSL_FLAG(bool, strict, false, "a bare --quorum fraction means \"more than\"");
+ABSL_FLAG(int32_t, max_proxies, -1, "proxies one member may hold, 0 for none (-1: unchanged)");
+ABSL_FLAG(std::string, proxies_count, "",
+          "yes|no: members represented by a proxy count towards the quorum (empty: unchanged)");
+ABSL_FLAG(int32_t, speaking_limit, -1,
+          "default speaking time in seconds, 0 for none (-1: unchanged)");
+ABSL_FLAG(std::string, code, "",
+          "the room code, or the scanned payload \"HOPSO-ROOM:<meeting>:<code>\"");
+ABSL_FLAG(bool, online, false, "attending from elsewhere (trực tuyến)");
+ABSL_FLAG(bool, watch, false, "redraw whenever the code changes, until interrupted");
+
+ABSL_FLAG(std::string, poll, "", "poll id");
+ABSL_FLAG(std::string, kind, "",
+          "poll kind: yesno|single|multiple|election; request to speak: "
+          "contribution|question|order (default contribution)");
+ABSL_FLAG(hopso::ctl::RepeatedFlag, option, {},
+          "an option: its label (poll create) or its id (poll vote); repeat for several");
+ABSL_FLAG(bool, secret, false, "secret ballot (bỏ phiếu kín); default named (công khai)");
+ABSL_FLAG(std::string, rule, "",
+          "majority rule: \"more than|at least P/Q of votes-cast|"
+          "votes-cast-excluding-abstentions|present|all-members\" "
+          "(default: more than 1/2 of votes-cast)");
+ABSL_FLAG(std::string, tie, "",
+          "when the count lands on a strict rule's threshold: fails|chair (default fails)");
+ABSL_FLAG(int32_t, seats, 0, "election: seats to fill");
+ABSL_FLAG(int32_t, min, 0, "multiple choice: fewest options a ballot chooses");
+ABSL_FLAG(int32_t, max, 0, "multiple choice: most options a ballot chooses");
+ABSL_FLAG(bool, allow_change, false, "voters may change their ballot until the poll closes");
+ABSL_FLAG(bool, allow_abstain, false, "add an abstention option to a choice poll or election");
+ABSL_FLAG(std::string, for, "",
+          "vote for this member, whose proxy you hold: user id, full name or username");
+ABSL_FLAG(std::string, ballot_id, "",
+          "the ballot's id, to retry or change it (default: 128 random bits)");
+ABSL_FLAG(std::string, receipt, "", "a secret ballot's receipt, to find in the published list");
+ABSL_FLAG(std::string, request, "", "request to speak id");
+ABSL_FLAG(int32_t, limit, 0, "speaking time in seconds (0: the meeting's default)");
+ABSL_FLAG(std::string, topic, "", "what you want to speak about");
 
 ABSL_FLAG(std::string, chair, "khoa.phan", "username of the demo meeting's chair (chủ tọa)");
 ABSL_FLAG(std::string, out, "",

@@ -6,8 +6,25 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/flags/declare.h"
+#include "absl/strings/string_view.h"
+
+namespace hopso::ctl {
+
+// RepeatedFlag
+//
+// The value of a flag that may be given several times, each value kept whole
+// (commas and all): `--option "Sở Văn hóa, Thể thao" --option "Sở Y tế"`.
+// ParseCommandLine joins the occurrences with newlines before parsing.
+struct RepeatedFlag {
+  std::vector<std::string> values;
+};
+bool AbslParseFlag(absl::string_view text, RepeatedFlag* flag, std::string* error);
+std::string AbslUnparseFlag(const RepeatedFlag& flag);
+
+}  // namespace hopso::ctl
 
 // Connection (accepted by every command that talks to hopsod).
 ABSL_DECLARE_FLAG(std::string, server);
@@ -59,6 +76,40 @@ ABSL_DECLARE_FLAG(int32_t, page);
 // Pairing.
 ABSL_DECLARE_FLAG(std::string, address);
 ABSL_DECLARE_FLAG(std::string, png);
+
+// Attendance (điểm danh) and the room code.
+ABSL_DECLARE_FLAG(std::string, status);
+ABSL_DECLARE_FLAG(std::string, reason);
+ABSL_DECLARE_FLAG(bool, late);
+ABSL_DECLARE_FLAG(std::string, giver);
+ABSL_DECLARE_FLAG(std::string, holder);
+ABSL_DECLARE_FLAG(std::string, quorum);
+ABSL_DECLARE_FLAG(bool, strict);
+ABSL_DECLARE_FLAG(int32_t, max_proxies);
+ABSL_DECLARE_FLAG(std::string, proxies_count);
+ABSL_DECLARE_FLAG(int32_t, speaking_limit);
+ABSL_DECLARE_FLAG(std::string, code);
+ABSL_DECLARE_FLAG(bool, online);
+ABSL_DECLARE_FLAG(bool, watch);
+
+// Polls (biểu quyết) and speakers.
+ABSL_DECLARE_FLAG(std::string, poll);
+ABSL_DECLARE_FLAG(std::string, kind);
+ABSL_DECLARE_FLAG(hopso::ctl::RepeatedFlag, option);
+ABSL_DECLARE_FLAG(bool, secret);
+ABSL_DECLARE_FLAG(std::string, rule);
+ABSL_DECLARE_FLAG(std::string, tie);
+ABSL_DECLARE_FLAG(int32_t, seats);
+ABSL_DECLARE_FLAG(int32_t, min);
+ABSL_DECLARE_FLAG(int32_t, max);
+ABSL_DECLARE_FLAG(bool, allow_change);
+ABSL_DECLARE_FLAG(bool, allow_abstain);
+ABSL_DECLARE_FLAG(std::string, for);
+ABSL_DECLARE_FLAG(std::string, ballot_id);
+ABSL_DECLARE_FLAG(std::string, receipt);
+ABSL_DECLARE_FLAG(std::string, request);
+ABSL_DECLARE_FLAG(int32_t, limit);
+ABSL_DECLARE_FLAG(std::string, topic);
 
 // Demo.
 ABSL_DECLARE_FLAG(std::string, chair);

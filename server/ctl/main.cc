@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
   using namespace hopso::ctl;
   std::vector<Command> commands;
   for (auto group : {AuthCommands, DirectoryCommands, MeetingCommands, DocumentCommands,
-                     StoreCommands, DemoCommands}) {
+                     StoreCommands, AttendanceCommands, PollCommands, SpeakerCommands,
+                     DemoCommands}) {
     for (Command& command : group()) commands.push_back(std::move(command));
   }
   const std::vector<std::string> args(argv + 1, argv + argc);

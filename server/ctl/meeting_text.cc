@@ -1,8 +1,13 @@
 #include "server/ctl/meeting_text.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "server/ctl/attendance_text.h"
 #include "server/ctl/format.h"
+#include "server/ctl/poll_text.h"
+#include "server/domain/fraction.h"
 #include "server/domain/meeting_lifecycle.h"
 #include "server/util/random_id.h"
 
@@ -33,6 +38,41 @@ absl::string_view DocumentChangeVerb(v1::DocumentChanged::Change change) {
     case v1::DocumentChanged::CHANGE_CONFIDENTIALITY: return "confidentiality";
     default: return "changed";
   }
+}
+
+absl::string_view ProxyVerb(v1::ProxyChanged::Change change) {
+  switch (change) {
+    case v1::ProxyChanged::CHANGE_GIVEN: return "given";
+    case v1::ProxyChanged::CHANGE_REVOKED: return "revoked";
+    case v1::ProxyChanged::CHANGE_ENDED_GIVER_ARRIVED: return "ended (the giver arrived)";
+    default: return "changed";
+  }
+}
+
+absl::string_view PollVerb(v1::PollChanged::Change change) {
+  switch (change) {
+    case v1::PollChanged::CHANGE_CREATED: return "created";
+    case v1::PollChanged::CHANGE_OPENED: return "opened";
+    case v1::PollChanged::CHANGE_CLOSED: return "closed";
+    default: return "changed";
+  }
+}
+
+absl::string_view SpeakerVerb(v1::SpeakerChanged::Change change) {
+  switch (change) {
+    case v1::SpeakerChanged::CHANGE_REQUESTED: return "asks to speak";
+    case v1::SpeakerChanged::CHANGE_WITHDRAWN: return "withdraws";
+    case v1::SpeakerChanged::CHANGE_FLOOR_GIVEN: return "has the floor";
+    case v1::SpeakerChanged::CHANGE_FLOOR_ENDED: return "ends speaking";
+    default: return "changed";
+  }
+}
+
+std::string QuorumShort(const v1::Quorum& quorum) {
+  return absl::StrCat("quorum ", quorum.present(), "/", quorum.members(),
+                      quorum.represented() > 0 ? absl::StrCat(" +", quorum.represented()) : "",
+                      ", need ", quorum.required(),
+                      quorum.reached() ? ", reached" : ", not reached");
 }
 
 }  // namespace
@@ -138,6 +178,53 @@ std::string EventDescriber::Summary(const v1::MeetingEvent& event) {
                       ")");
       if (change.confidential()) absl::StrAppend(&text, " [mật / confidential]");
       return text;
+    }
+    case v1::EventBody::kAttendanceChanged: {
+      const v1::AttendanceRecord& r = body.attendance_changed().record();
+      return absl::StrCat("attendance: ", r.full_name().empty() ? r.user_id() : r.full_name(), " ",
+                          AttendanceStatusLabel(r.status()), r.late() ? ", late" : "",
+                          r.reason().empty() ? "" : absl::StrCat(" (", r.reason(), ")"), "; ",
+                          QuorumShort(body.attendance_changed().quorum()));
+    }
+    case v1::EventBody::kProxyChanged: {
+      const v1::ProxyChanged& change = body.proxy_changed();
+      return absl::StrCat("proxy ", ProxyVerb(change.change()), ": ", change.proxy().giver_name(),
+                          " -> ", change.proxy().holder_name(), "; ", QuorumShort(change.quorum()));
+    }
+    case v1::EventBody::kAttendanceRulesChanged: {
+      const v1::AttendanceRulesChanged& change = body.attendance_rules_changed();
+      return absl::StrCat("attendance rules: quorum ",
+                          server::DescribeFraction(change.rules().quorum(), "en"), " of members, ",
+                          change.rules().max_proxies_per_holder(), " proxies per holder; ",
+                          QuorumShort(change.quorum()));
+    }
+    case v1::EventBody::kPollChanged: {
+      const v1::PollChanged& change = body.poll_changed();
+      std::string text = absl::StrCat("poll ", PollVerb(change.change()), ": \"",
+                                      change.poll().title(), "\" (",
+                                      SecrecyLabel(change.poll().secrecy()), ")");
+      if (change.change() == v1::PollChanged::CHANGE_OPENED) {
+        absl::StrAppend(&text, ", ", change.poll().eligible(), " voting rights");
+      }
+      if (change.change() == v1::PollChanged::CHANGE_CLOSED) {
+        absl::StrAppend(&text, " ", OutcomeLabel(change.poll().result().outcome()), ", ",
+                        change.poll().result().ballots(), " ballots");
+      }
+      return text;
+    }
+    case v1::EventBody::kBallotsCast: {
+      const v1::BallotsCast& cast = body.ballots_cast();
+      const int n = std::max(cast.ballots_size(), cast.voter_user_ids_size());
+      return absl::StrCat("ballots: ", n, n == 1 ? " ballot" : " ballots", " cast, ", cast.voted(),
+                          "/", cast.eligible(), " voted");
+    }
+    case v1::EventBody::kSpeakerChanged: {
+      const v1::SpeakerChanged& change = body.speaker_changed();
+      return absl::StrCat("speaker: ", change.request().full_name(), " ",
+                          SpeakerVerb(change.change()),
+                          change.change() == v1::SpeakerChanged::CHANGE_FLOOR_ENDED
+                              ? absl::StrCat(" after ", change.request().used_seconds(), " s")
+                              : "");
     }
     default:
       return "(an event kind this hopsoctl does not know)";

@@ -125,6 +125,62 @@ TEST(EventDescriberTest, DocumentChanges) {
   EXPECT_EQ(describer.Summary(hidden), "document confidentiality: d2 [mật / confidential]");
 }
 
+TEST(EventDescriberTest, AttendancePollsAndSpeakers) {
+  EventDescriber describer;
+  v1::Quorum quorum;
+  quorum.set_members(12);
+  quorum.set_present(11);
+  quorum.set_represented(1);
+  quorum.set_required(7);
+  quorum.set_reached(true);
+
+  v1::MeetingEvent event;
+  v1::AttendanceChanged* attendance = event.mutable_body()->mutable_attendance_changed();
+  attendance->mutable_record()->set_full_name("Tôn Thất Sang");
+  attendance->mutable_record()->set_status(v1::ATTENDANCE_STATUS_ABSENT);
+  attendance->mutable_record()->set_reason("Đi công tác tại Hà Nội");
+  *attendance->mutable_quorum() = quorum;
+  EXPECT_EQ(describer.Summary(event),
+            "attendance: Tôn Thất Sang vắng (absent) (Đi công tác tại Hà Nội); "
+            "quorum 11/12 +1, need 7, reached");
+
+  event.Clear();
+  v1::ProxyChanged* proxy = event.mutable_body()->mutable_proxy_changed();
+  proxy->set_change(v1::ProxyChanged::CHANGE_ENDED_GIVER_ARRIVED);
+  proxy->mutable_proxy()->set_giver_name("Tôn Thất Sang");
+  proxy->mutable_proxy()->set_holder_name("Huỳnh Quang Đức");
+  *proxy->mutable_quorum() = quorum;
+  EXPECT_EQ(describer.Summary(event),
+            "proxy ended (the giver arrived): Tôn Thất Sang -> Huỳnh Quang Đức; "
+            "quorum 11/12 +1, need 7, reached");
+
+  event.Clear();
+  v1::PollChanged* poll = event.mutable_body()->mutable_poll_changed();
+  poll->set_change(v1::PollChanged::CHANGE_CLOSED);
+  poll->mutable_poll()->set_title("Thông qua dự toán");
+  poll->mutable_poll()->set_secrecy(v1::POLL_SECRECY_SECRET);
+  poll->mutable_poll()->mutable_result()->set_outcome(v1::POLL_OUTCOME_FAILED);
+  poll->mutable_poll()->mutable_result()->set_ballots(12);
+  EXPECT_EQ(describer.Summary(event),
+            "poll closed: \"Thông qua dự toán\" (bỏ phiếu kín (secret)) "
+            "KHÔNG THÔNG QUA (failed), 12 ballots");
+
+  event.Clear();
+  v1::BallotsCast* ballots = event.mutable_body()->mutable_ballots_cast();
+  ballots->add_voter_user_ids("u1");
+  ballots->add_voter_user_ids("u2");
+  ballots->set_voted(5);
+  ballots->set_eligible(12);
+  EXPECT_EQ(describer.Summary(event), "ballots: 2 ballots cast, 5/12 voted");
+
+  event.Clear();
+  v1::SpeakerChanged* speaker = event.mutable_body()->mutable_speaker_changed();
+  speaker->set_change(v1::SpeakerChanged::CHANGE_FLOOR_ENDED);
+  speaker->mutable_request()->set_full_name("Đặng Anh Tuấn");
+  speaker->mutable_request()->set_used_seconds(95);
+  EXPECT_EQ(describer.Summary(event), "speaker: Đặng Anh Tuấn ends speaking after 95 s");
+}
+
 TEST(EventDescriberTest, UnknownKind) {
   v1::MeetingEvent event;  // no body: what an older hopsoctl sees of a newer kind
   EXPECT_EQ(EventKind(event), "unknown");

@@ -59,6 +59,32 @@ constexpr MeetingRule kMeetingRules[] = {
     {"SaveAnnotations", kEveryone, kAnyState},
     {"ListAnnotations", kEveryone, kAnyState},
     {"ExportAnnotatedCopy", kEveryone, kAnyState},
+    // AttendanceService. CheckOut of someone else is the secretary's (the
+    // handler checks); everyone may check themself out.
+    {"GetRoomCode", kChair | kSecretary, kPublished | kInProgress},
+    {"CheckIn", kEveryone, kPublished | kInProgress},
+    {"MarkAttendance", kSecretary, kPublished | kInProgress},
+    {"CheckOut", kEveryone, kPublished | kInProgress},
+    {"GiveProxy", kSecretary, kPublished | kInProgress},
+    {"RevokeProxy", kSecretary, kPublished | kInProgress},
+    {"GetAttendance", kEveryone, kAnyState},
+    {"GetAttendanceRules", kEveryone, kAnyState},
+    {"SetAttendanceRules", kSecretary, kEditable},
+    // VotingService. Who may cast which vote is the poll's rights snapshot.
+    {"CreatePoll", kChair | kSecretary, kEditable},
+    {"OpenPoll", kChair, kInProgress},
+    {"ClosePoll", kChair, kInProgress},
+    {"GetPoll", kEveryone, kAnyState},
+    {"ListPolls", kEveryone, kAnyState},
+    {"ListBallots", kEveryone, kAnyState},
+    {"GetMyVotingRights", kEveryone, kAnyState},
+    {"CastBallot", kEveryone, kInProgress},
+    // SpeakerService. EndFloor: the chair or the speaker (the handler checks).
+    {"RequestToSpeak", kEveryone, kInProgress},
+    {"WithdrawRequest", kEveryone, kInProgress},
+    {"ListSpeakers", kEveryone, kAnyState},
+    {"GiveFloor", kChair, kInProgress},
+    {"EndFloor", kEveryone, kInProgress},
 };
 
 constexpr uint32_t kAdmin = Bit(v1::USER_ROLE_ADMIN);

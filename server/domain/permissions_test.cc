@@ -3,8 +3,11 @@
 #include "gtest/gtest.h"
 #include "google/protobuf/descriptor.h"
 #include "hopso/v1/annotation.pb.h"
+#include "hopso/v1/attendance.pb.h"
 #include "hopso/v1/document.pb.h"
 #include "hopso/v1/meeting.pb.h"
+#include "hopso/v1/speaker.pb.h"
+#include "hopso/v1/voting.pb.h"
 
 namespace hopso::server {
 namespace {
@@ -13,7 +16,8 @@ TEST(MeetingRules, CoverEveryMeetingScopedRpc) {
   // Reached through a message of each file, which also links the file in.
   for (const google::protobuf::FileDescriptor* file :
        {v1::Meeting::descriptor()->file(), v1::Document::descriptor()->file(),
-        v1::Annotation::descriptor()->file()}) {
+        v1::Annotation::descriptor()->file(), v1::AttendanceRecord::descriptor()->file(),
+        v1::Poll::descriptor()->file(), v1::SpeakRequest::descriptor()->file()}) {
     ASSERT_EQ(file->service_count(), 1);
     const google::protobuf::ServiceDescriptor* service = file->service(0);
     for (int i = 0; i < service->method_count(); ++i) {
@@ -49,6 +53,24 @@ TEST(CheckMeetingAction, DelegatesAndGuestsSeeNothingOfADraft) {
   }
   EXPECT_TRUE(CheckMeetingAction("GetMeeting", v1::MEETING_ROLE_SECRETARY,
                                  v1::MEETING_STATE_DRAFT).ok());
+}
+
+TEST(CheckMeetingAction, VotingIsForTheRunningMeetingOnly) {
+  EXPECT_TRUE(
+      CheckMeetingAction("CastBallot", v1::MEETING_ROLE_DELEGATE, v1::MEETING_STATE_IN_PROGRESS)
+          .ok());
+  EXPECT_EQ(
+      CheckMeetingAction("CastBallot", v1::MEETING_ROLE_DELEGATE, v1::MEETING_STATE_PUBLISHED)
+          .code(),
+      absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CheckMeetingAction("OpenPoll", v1::MEETING_ROLE_SECRETARY,
+                               v1::MEETING_STATE_IN_PROGRESS).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CheckMeetingAction("GetRoomCode", v1::MEETING_ROLE_DELEGATE,
+                               v1::MEETING_STATE_IN_PROGRESS).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(CheckMeetingAction("ListBallots", v1::MEETING_ROLE_GUEST, v1::MEETING_STATE_ENDED)
+                  .ok());
 }
 
 TEST(CheckUserAction, ScopesByOrganisationAndSelf) {

@@ -14,10 +14,13 @@
 #include "absl/time/clock.h"
 #include "google/protobuf/descriptor.h"
 #include "hopso/v1/annotation.grpc.pb.h"
+#include "hopso/v1/attendance.grpc.pb.h"
 #include "hopso/v1/auth.grpc.pb.h"
 #include "hopso/v1/directory.grpc.pb.h"
 #include "hopso/v1/document.grpc.pb.h"
 #include "hopso/v1/meeting.grpc.pb.h"
+#include "hopso/v1/speaker.grpc.pb.h"
+#include "hopso/v1/voting.grpc.pb.h"
 #include "server/services/status_convert.h"
 #include "server/services/wire.h"
 #include "server/util/status_macros.h"
@@ -408,8 +411,11 @@ class RefusedStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 // the streaming one as a reactor factory.
 class HopsoServices::Dispatcher {
  public:
+  // Ends a unary call: logs it and finishes the reactor. Called once, from
+  // any thread.
+  using Finish = std::function<void(absl::Status)>;
   using RawUnary =
-      std::function<absl::Status(const Caller&, const grpc::ByteBuffer&, grpc::ByteBuffer*)>;
+      std::function<void(const Caller&, const grpc::ByteBuffer&, grpc::ByteBuffer*, Finish)>;
   using StreamFactory = std::function<grpc::ServerWriteReactor<grpc::ByteBuffer>*(
       grpc::CallbackServerContext*, const grpc::ByteBuffer*)>;
   using ClientStreamFactory = std::function<grpc::ServerReadReactor<grpc::ByteBuffer>*(
@@ -434,15 +440,44 @@ class HopsoServices::Dispatcher {
              std::function<absl::Status(const Caller&, const Req&, Resp*)> fn) {
     unary_[name] = Unary{
         [fn = std::move(fn)](const Caller& caller, const grpc::ByteBuffer& in,
-                             grpc::ByteBuffer* out) -> absl::Status {
-          Req req;
-          RETURN_IF_ERROR(ParseByteBuffer(in, &req));
-          Resp resp;
-          RETURN_IF_ERROR(fn(caller, req, &resp));
-          *out = ToByteBuffer(resp);
-          return absl::OkStatus();
+                             grpc::ByteBuffer* out, const Finish& finish) {
+          finish([&]() -> absl::Status {
+            Req req;
+            RETURN_IF_ERROR(ParseByteBuffer(in, &req));
+            Resp resp;
+            RETURN_IF_ERROR(fn(caller, req, &resp));
+            *out = ToByteBuffer(resp);
+            return absl::OkStatus();
+          }());
         },
         authenticate};
+  }
+
+  // AddAsync
+  //
+  // A unary method whose answer comes later, from another thread (the group
+  // writer's, once a batch commits), so that no pool thread waits for it.
+  // The pool thread authenticates, parses and calls `fn`; `fn` copies what it
+  // keeps of the request and calls `reply` exactly once.
+  template <typename Req, typename Resp>
+  void AddAsync(const std::string& name,
+                std::function<void(const Caller&, const Req&,
+                                   std::function<void(absl::Status, const Resp&)>)>
+                    fn) {
+    unary_[name] = Unary{
+        [fn = std::move(fn)](const Caller& caller, const grpc::ByteBuffer& in,
+                             grpc::ByteBuffer* out, Finish finish) {
+          Req req;
+          if (absl::Status parsed = ParseByteBuffer(in, &req); !parsed.ok()) {
+            finish(parsed);
+            return;
+          }
+          fn(caller, req, [out, finish = std::move(finish)](absl::Status status, const Resp& resp) {
+            if (status.ok()) *out = ToByteBuffer(resp);
+            finish(status);
+          });
+        },
+        /*authenticate=*/true};
   }
 
   // AddStream
@@ -472,7 +507,8 @@ class HopsoServices::Dispatcher {
     return unary_.contains(name) || streams_.contains(name) || client_streams_.contains(name);
   }
 
-  // Runs the call on the pool: authenticate, parse, handle, log, finish.
+  // Runs the call on the pool: authenticate, parse, handle; logs and
+  // finishes when the handler is done (maybe later, on another thread).
   grpc::ServerUnaryReactor* ServeUnary(const std::string& name, grpc::CallbackServerContext* ctx,
                                        const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) {
@@ -480,24 +516,22 @@ class HopsoServices::Dispatcher {
     const Unary& method = unary_.at(name);
     env_.pool.Schedule([this, &name, &method, reactor, request, response, start = absl::Now(),
                         authorization = AuthorizationOf(ctx), peer = PeerAddress(ctx)] {
-      absl::Status status;
-      std::string user;
+      Caller caller;
       if (method.authenticate) {
-        absl::StatusOr<Caller> caller = env_.auth.Authenticate(authorization);
-        if (caller.ok()) {
-          user = caller->user_id;
-          caller->peer = peer;
-          status = method.fn(*caller, *request, response);
-        } else {
-          status = caller.status();
+        absl::StatusOr<Caller> authenticated = env_.auth.Authenticate(authorization);
+        if (!authenticated.ok()) {
+          LogCall(name, "", authenticated.status(), absl::Now() - start);
+          reactor->Finish(ToGrpcStatus(authenticated.status()));
+          return;
         }
-      } else {
-        Caller anonymous;
-        anonymous.peer = peer;
-        status = method.fn(anonymous, *request, response);
+        caller = *std::move(authenticated);
       }
-      LogCall(name, user, status, absl::Now() - start);
-      reactor->Finish(ToGrpcStatus(status));
+      caller.peer = peer;
+      method.fn(caller, *request, response,
+                [&name, reactor, start, user = caller.user_id](absl::Status status) {
+                  LogCall(name, user, status, absl::Now() - start);
+                  reactor->Finish(ToGrpcStatus(status));
+                });
     });
     return reactor;
   }
@@ -583,7 +617,8 @@ HopsoServices::HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
                              DocumentOptions document_options, AuthOptions auth_options)
     : store_(store), pool_(pool), auth_(store, std::move(auth_options)), directory_(store, auth_),
       meetings_(store), documents_(store, blobs, std::move(document_options)),
-      annotations_(store, blobs) {
+      annotations_(store, blobs), writer_(std::make_unique<GroupWriter>(store)),
+      attendance_(store, *writer_), voting_(store, *writer_), speakers_(store) {
   store_.SetEventListener([this](const std::vector<StoredEvent>& events) { hub_.Publish(events); });
   dispatcher_ = std::make_unique<Dispatcher>(CallEnv{pool_, auth_});
   Dispatcher& d = *dispatcher_;
@@ -687,6 +722,43 @@ HopsoServices::HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
                                    });
       });
 
+  AttendanceHandler* att = &attendance_;
+  d.Add("AttendanceService/GetRoomCode", att, &AttendanceHandler::GetRoomCode);
+  d.AddAsync<v1::CheckInRequest, v1::AttendanceRecord>(
+      "AttendanceService/CheckIn",
+      [att](const Caller& c, const v1::CheckInRequest& req,
+            AttendanceHandler::Reply<v1::AttendanceRecord> reply) {
+        att->CheckIn(c, req, std::move(reply));
+      });
+  d.Add("AttendanceService/MarkAttendance", att, &AttendanceHandler::MarkAttendance);
+  d.Add("AttendanceService/CheckOut", att, &AttendanceHandler::CheckOut);
+  d.Add("AttendanceService/GiveProxy", att, &AttendanceHandler::GiveProxy);
+  d.Add("AttendanceService/RevokeProxy", att, &AttendanceHandler::RevokeProxy);
+  d.Add("AttendanceService/GetAttendance", att, &AttendanceHandler::GetAttendance);
+  d.Add("AttendanceService/GetAttendanceRules", att, &AttendanceHandler::GetAttendanceRules);
+  d.Add("AttendanceService/SetAttendanceRules", att, &AttendanceHandler::SetAttendanceRules);
+
+  VotingHandler* vote = &voting_;
+  d.Add("VotingService/CreatePoll", vote, &VotingHandler::CreatePoll);
+  d.Add("VotingService/OpenPoll", vote, &VotingHandler::OpenPoll);
+  d.Add("VotingService/ClosePoll", vote, &VotingHandler::ClosePoll);
+  d.Add("VotingService/GetPoll", vote, &VotingHandler::GetPoll);
+  d.Add("VotingService/ListPolls", vote, &VotingHandler::ListPolls);
+  d.AddAsync<v1::CastBallotRequest, v1::CastBallotResponse>(
+      "VotingService/CastBallot",
+      [vote](const Caller& c, const v1::CastBallotRequest& req, VotingHandler::CastReply reply) {
+        vote->CastBallot(c, req, std::move(reply));
+      });
+  d.Add("VotingService/GetMyVotingRights", vote, &VotingHandler::GetMyVotingRights);
+  d.Add("VotingService/ListBallots", vote, &VotingHandler::ListBallots);
+
+  SpeakerHandler* speak = &speakers_;
+  d.Add("SpeakerService/RequestToSpeak", speak, &SpeakerHandler::RequestToSpeak);
+  d.Add("SpeakerService/WithdrawRequest", speak, &SpeakerHandler::WithdrawRequest);
+  d.Add("SpeakerService/ListSpeakers", speak, &SpeakerHandler::ListSpeakers);
+  d.Add("SpeakerService/GiveFloor", speak, &SpeakerHandler::GiveFloor);
+  d.Add("SpeakerService/EndFloor", speak, &SpeakerHandler::EndFloor);
+
   services_.push_back(
       std::make_unique<RawService<v1::AuthService::Service>>("hopso.v1.AuthService", d));
   services_.push_back(
@@ -697,9 +769,20 @@ HopsoServices::HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
       std::make_unique<RawService<v1::DocumentService::Service>>("hopso.v1.DocumentService", d));
   services_.push_back(std::make_unique<RawService<v1::AnnotationService::Service>>(
       "hopso.v1.AnnotationService", d));
+  services_.push_back(std::make_unique<RawService<v1::AttendanceService::Service>>(
+      "hopso.v1.AttendanceService", d));
+  services_.push_back(
+      std::make_unique<RawService<v1::VotingService::Service>>("hopso.v1.VotingService", d));
+  services_.push_back(
+      std::make_unique<RawService<v1::SpeakerService::Service>>("hopso.v1.SpeakerService", d));
 }
 
-HopsoServices::~HopsoServices() { store_.SetEventListener(nullptr); }
+HopsoServices::~HopsoServices() {
+  // Nothing is submitted any more (the server has stopped); what is queued
+  // is written, and its events still reach the hub, before the listener goes.
+  writer_.reset();
+  store_.SetEventListener(nullptr);
+}
 
 void HopsoServices::RegisterWith(grpc::ServerBuilder& builder) {
   for (const auto& service : services_) builder.RegisterService(service.get());

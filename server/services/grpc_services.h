@@ -10,11 +10,15 @@
 #include <vector>
 
 #include "server/services/annotation_handler.h"
+#include "server/services/attendance_handler.h"
 #include "server/services/auth_handler.h"
 #include "server/services/directory_handler.h"
 #include "server/services/document_handler.h"
 #include "server/services/event_hub.h"
 #include "server/services/meeting_handler.h"
+#include "server/services/speaker_handler.h"
+#include "server/services/voting_handler.h"
+#include "server/store/group_writer.h"
 #include "server/store/blob_store.h"
 #include "server/store/store.h"
 #include "server/util/thread_pool.h"
@@ -28,7 +32,8 @@ namespace hopso::server {
 //   services.RegisterWith(builder);
 //   ... server->Wait() ...
 //   services.BeginShutdown();  // ends WatchMeeting streams with UNAVAILABLE
-//   server->Shutdown();
+//   server->Shutdown();        // check-ins and ballots in flight still commit
+//   // ~HopsoServices writes what the group writer still holds
 class HopsoServices {
  public:
   HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
@@ -53,6 +58,12 @@ class HopsoServices {
   MeetingHandler meetings_;
   DocumentHandler documents_;
   AnnotationHandler annotations_;
+  // Check-ins and ballots: group commit. Reset first in the destructor, so
+  // that what it still holds is written while everything else is there.
+  std::unique_ptr<GroupWriter> writer_;
+  AttendanceHandler attendance_;
+  VotingHandler voting_;
+  SpeakerHandler speakers_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
 };

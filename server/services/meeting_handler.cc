@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/domain/agenda.h"
+#include "server/domain/attendance.h"
 #include "server/services/paging.h"
 #include "server/util/random_id.h"
 #include "server/util/status_macros.h"
@@ -33,14 +34,6 @@ absl::Status ValidateItemFields(absl::string_view title, absl::string_view prese
   return absl::OkStatus();
 }
 
-absl::Status RequireId(absl::string_view field, absl::string_view id) {
-  if (id.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  if (id.size() > 64 || !IsValidUtf8(id)) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is not a valid id"));
-  }
-  return absl::OkStatus();
-}
-
 v1::Agenda AgendaProto(absl::string_view meeting_id, const Agenda& agenda) {
   v1::Agenda out;
   out.set_meeting_id(std::string(meeting_id));
@@ -49,6 +42,14 @@ v1::Agenda AgendaProto(absl::string_view meeting_id, const Agenda& agenda) {
 }
 
 }  // namespace
+
+absl::Status RequireId(absl::string_view field, absl::string_view id) {
+  if (id.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  if (id.size() > 64 || !IsValidUtf8(id)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is not a valid id"));
+  }
+  return absl::OkStatus();
+}
 
 absl::Status MeetingHandler::Scope::Record(const Caller& caller, const v1::EventBody& body) {
   ASSIGN_OR_RETURN(StoredEvent event, tx.AppendEvent(meeting.id(), caller.user_id, now_micros, body));
@@ -104,6 +105,8 @@ absl::Status MeetingHandler::CreateMeeting(const Caller& c, const v1::CreateMeet
     RETURN_IF_ERROR(tx.InsertMeeting(m));
     // The secretary who creates a meeting is its secretary.
     RETURN_IF_ERROR(tx.UpsertParticipant(m.id(), c.user_id, v1::MEETING_ROLE_SECRETARY));
+    RETURN_IF_ERROR(tx.PutMeetingRules(
+        m.id(), MeetingRulesRecord{DefaultAttendanceRules(), RandomBytes(32)}));
     m.set_my_role(v1::MEETING_ROLE_SECRETARY);
     v1::EventBody body;
     *body.mutable_meeting_created()->mutable_meeting() = m;
@@ -169,6 +172,17 @@ absl::Status MeetingHandler::ChangeState(const Caller& c, absl::string_view rpc,
       ASSIGN_OR_RETURN(std::vector<v1::AgendaItem> items, s.tx.ListAgendaItems(m.id()));
       if (items.empty()) {
         return absl::FailedPreconditionError("cannot start a meeting with an empty agenda");
+      }
+    }
+    if (action == LifecycleAction::kEnd) {
+      // Ballots and ClosePoll need a meeting in progress: a poll left open
+      // now could never be closed.
+      ASSIGN_OR_RETURN(std::vector<v1::Poll> polls, s.tx.ListPolls(m.id(), ""));
+      for (const v1::Poll& poll : polls) {
+        if (poll.state() == v1::POLL_STATE_OPEN) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "the poll \"", poll.title(), "\" is still open; close it before ending the meeting"));
+        }
       }
     }
     v1::EventBody body;

@@ -14,6 +14,11 @@
 
 namespace hopso::server {
 
+// RequireId
+//
+// INVALID_ARGUMENT naming `field` when `id` is empty or cannot be an id.
+absl::Status RequireId(absl::string_view field, absl::string_view id);
+
 // The meeting and the caller's role in it (UNSPECIFIED when not a participant).
 struct MeetingAccess {
   v1::Meeting meeting;

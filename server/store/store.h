@@ -14,9 +14,12 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "hopso/v1/annotation.pb.h"
+#include "hopso/v1/attendance.pb.h"
 #include "hopso/v1/directory.pb.h"
 #include "hopso/v1/document.pb.h"
 #include "hopso/v1/meeting.pb.h"
+#include "hopso/v1/speaker.pb.h"
+#include "hopso/v1/voting.pb.h"
 
 namespace hopso::server {
 
@@ -86,6 +89,40 @@ struct PairingRecord {
   int64_t create_micros = 0;
   int64_t expire_micros = 0;
   int64_t used_micros = 0;  // 0 until redeemed
+};
+
+// A meeting's attendance rules and the secret its room codes are made from.
+struct MeetingRulesRecord {
+  v1::AttendanceRules rules;
+  std::string room_secret;  // 32 random bytes
+};
+
+// One voting right of an open poll, fixed when it opened.
+struct VotingRightRecord {
+  std::string poll_id;
+  std::string principal_user_id;  // whose vote it is
+  std::string caster_user_id;     // who casts it (the principal or their proxy holder)
+};
+
+// A right that has been used. Named polls: `ballot_ref` is the client's
+// ballot id, `choices` the encoded choices and `cast_micros` the time.
+// Secret polls: `ballot_ref` is SHA-256("hopso-voter" || poll id || ballot
+// id), so that a retry is recognised, and `choices` is empty and
+// `cast_micros` 0: nothing here says what was voted.
+struct VoterRecord {
+  std::string poll_id;
+  std::string principal_user_id;
+  std::string caster_user_id;
+  std::string ballot_ref;
+  std::string choices;
+  int64_t cast_micros = 0;
+};
+
+// A secret ballot: what was voted and its receipt, nothing about who or when.
+struct SecretBallotRecord {
+  std::string poll_id;
+  std::string receipt;
+  std::string choices;
 };
 
 // Keyset pagination: rows after `after` (an opaque key from the previous
@@ -202,6 +239,101 @@ class Transaction {
   virtual absl::StatusOr<PairingRecord> GetPairingCode(absl::string_view code_hash) = 0;
   virtual absl::Status MarkPairingCodeUsed(absl::string_view code_hash, int64_t used_micros) = 0;
 
+  // Nested
+  //
+  // Runs `fn` inside a savepoint of this transaction: when it fails, its own
+  // writes are undone and the transaction goes on; returns its status.
+  virtual absl::Status Nested(const std::function<absl::Status(Transaction&)>& fn) = 0;
+
+  // Attendance rules and room secret; every meeting has them (migration 0004
+  // gives existing meetings defaults and a random secret). An empty
+  // room_secret keeps the stored one (a random one when there is none);
+  // rules out of range (quorum not in 0..1, negative limits) are
+  // INVALID_ARGUMENT, a missing meeting NOT_FOUND.
+  virtual absl::Status PutMeetingRules(absl::string_view meeting_id,
+                                       const MeetingRulesRecord& rules) = 0;
+  virtual absl::StatusOr<MeetingRulesRecord> GetMeetingRules(absl::string_view meeting_id) = 0;
+
+  // Attendance records come back with full_name and role filled from the
+  // user and participant rows. NOT_FOUND when nothing is recorded.
+  virtual absl::StatusOr<v1::AttendanceRecord> GetAttendanceRecord(absl::string_view meeting_id,
+                                                                   absl::string_view user_id) = 0;
+  // Inserts or replaces the record of (meeting_id, user_id).
+  virtual absl::Status PutAttendanceRecord(const v1::AttendanceRecord& record) = 0;
+  // Every recorded row of the meeting, by user id.
+  virtual absl::StatusOr<std::vector<v1::AttendanceRecord>> ListAttendance(
+      absl::string_view meeting_id) = 0;
+
+  // Active proxies, one per giver (ALREADY_EXISTS for a second). The schema
+  // refuses chains and more than the rules' max_proxies_per_holder with
+  // FAILED_PRECONDITION, whatever the caller checked before.
+  virtual absl::Status InsertProxy(const v1::Proxy& proxy) = 0;
+  // NOT_FOUND when the giver has no active proxy.
+  virtual absl::Status DeleteProxy(absl::string_view meeting_id, absl::string_view giver_id) = 0;
+  // With giver_name and holder_name, by giver id.
+  virtual absl::StatusOr<std::vector<v1::Proxy>> ListProxies(absl::string_view meeting_id) = 0;
+
+  // Polls keep their definition, state, times, eligible and result; `voted`
+  // and `counts` are not stored (GetPoll leaves them 0 and empty).
+  virtual absl::Status InsertPoll(const v1::Poll& poll) = 0;
+  virtual absl::Status UpdatePoll(const v1::Poll& poll) = 0;
+  virtual absl::StatusOr<v1::Poll> GetPoll(absl::string_view poll_id) = 0;
+  // The meeting's polls (of one item when `agenda_item_id` is not empty), by
+  // creation time.
+  virtual absl::StatusOr<std::vector<v1::Poll>> ListPolls(absl::string_view meeting_id,
+                                                          absl::string_view agenda_item_id) = 0;
+
+  virtual absl::Status InsertVotingRights(const std::vector<VotingRightRecord>& rights) = 0;
+  // NOT_FOUND when `principal` has no right in the poll.
+  virtual absl::StatusOr<VotingRightRecord> GetVotingRight(absl::string_view poll_id,
+                                                           absl::string_view principal_id) = 0;
+  // The rights `caster_id` casts, by principal.
+  virtual absl::StatusOr<std::vector<VotingRightRecord>> ListVotingRightsOf(
+      absl::string_view poll_id, absl::string_view caster_id) = 0;
+
+  // One voter row per right: the schema refuses a second (ALREADY_EXISTS),
+  // a voter without a right or cast by someone else than the right's caster
+  // (FAILED_PRECONDITION), and choices or a time on a secret poll's row
+  // (FAILED_PRECONDITION).
+  virtual absl::Status InsertVoter(const VoterRecord& voter) = 0;
+  // Replaces ballot_ref, choices and cast_micros of an existing row
+  // (NOT_FOUND without one).
+  virtual absl::Status UpdateVoter(const VoterRecord& voter) = 0;
+  virtual absl::StatusOr<VoterRecord> GetVoter(absl::string_view poll_id,
+                                               absl::string_view principal_id) = 0;
+  // By principal id.
+  virtual absl::StatusOr<std::vector<VoterRecord>> ListVoters(absl::string_view poll_id) = 0;
+  virtual absl::StatusOr<int64_t> CountVoters(absl::string_view poll_id) = 0;
+
+  // The store gives each secret ballot a random key, so the order rows are
+  // kept in follows nothing. ALREADY_EXISTS for a receipt used in the poll.
+  virtual absl::Status InsertSecretBallot(const SecretBallotRecord& ballot) = 0;
+  virtual absl::StatusOr<SecretBallotRecord> GetSecretBallot(absl::string_view poll_id,
+                                                             absl::string_view receipt) = 0;
+  // NOT_FOUND when the receipt is not in the poll.
+  virtual absl::Status DeleteSecretBallot(absl::string_view poll_id,
+                                          absl::string_view receipt) = 0;
+  // By receipt.
+  virtual absl::StatusOr<std::vector<SecretBallotRecord>> ListSecretBallots(
+      absl::string_view poll_id) = 0;
+  // ResealSecretPoll
+  //
+  // Rewrites the poll's secret ballots (under new random keys) and its voter
+  // rows (by principal), with secure_delete on, so that where rows sit in the
+  // file says nothing about the order they arrived in. Called when a secret
+  // poll closes.
+  virtual absl::Status ResealSecretPoll(absl::string_view poll_id) = 0;
+
+  virtual absl::Status InsertSpeakRequest(const v1::SpeakRequest& request) = 0;
+  // Replaces the request with request.id() (NOT_FOUND without one).
+  virtual absl::Status UpdateSpeakRequest(const v1::SpeakRequest& request) = 0;
+  // With full_name filled.
+  virtual absl::StatusOr<v1::SpeakRequest> GetSpeakRequest(absl::string_view id) = 0;
+  // The requests on one agenda item, in no particular order (see
+  // OrderSpeakerQueue), with full_name filled.
+  virtual absl::StatusOr<std::vector<v1::SpeakRequest>> ListSpeakRequests(
+      absl::string_view meeting_id, absl::string_view agenda_item_id) = 0;
+
   // AppendEvent
   //
   // Appends to the meeting's log with the next sequence number and the chain
@@ -240,6 +372,13 @@ class Store {
   //
   // Runs `fn` on a consistent read-only snapshot; writes inside fail.
   virtual absl::Status Read(const std::function<absl::Status(Transaction&)>& fn) = 0;
+
+  // ForgetHistory
+  //
+  // Folds the write-ahead log into the database file and truncates it, so no
+  // earlier image of a page is left in the files (after a secret poll
+  // closes). Waits for readers for a while; UNAVAILABLE if they never let go.
+  virtual absl::Status ForgetHistory() = 0;
 
   // SetEventListener
   //

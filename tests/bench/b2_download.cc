@@ -24,7 +24,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -273,31 +272,6 @@ absl::Status DownloadFromSendfile(const sockaddr_in& address, std::vector<char>&
   }
   close(fd);
   return verifier.Finish("sendfile download");
-}
-
-// CpuSeconds
-//
-// User plus system time of process `pid` so far, all its threads included.
-absl::StatusOr<double> CpuSeconds(pid_t pid) {
-  absl::StatusOr<std::string> stat = ReadFile(absl::StrCat("/proc/", pid, "/stat"));
-  if (!stat.ok()) return stat.status();
-  // Fields after "(comm)", which may itself hold spaces: state is field 3,
-  // utime 14 and stime 15.
-  std::vector<absl::string_view> fields =
-      absl::StrSplit(absl::string_view(*stat).substr(stat->rfind(')') + 2), ' ');
-  int64_t utime = 0, stime = 0;
-  if (fields.size() < 13 || !absl::SimpleAtoi(fields[11], &utime) ||
-      !absl::SimpleAtoi(fields[12], &stime)) {
-    return absl::InternalError(absl::StrCat("cannot parse /proc/", pid, "/stat"));
-  }
-  return static_cast<double>(utime + stime) / sysconf(_SC_CLK_TCK);
-}
-
-double OwnCpuSeconds() {
-  rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 // One side of the comparison: a server child and how a client downloads the

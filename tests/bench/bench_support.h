@@ -169,6 +169,14 @@ absl::Status InviteAndPublish(const std::shared_ptr<grpc::Channel>& channel,
 
 double Median(std::vector<double> values);
 
+// CpuSeconds
+//
+// User plus system time of process `pid` so far, all its threads included.
+absl::StatusOr<double> CpuSeconds(pid_t pid);
+
+// OwnCpuSeconds is the same for this process.
+double OwnCpuSeconds();
+
 // Pinning
 //
 // Where the servers and this process run, as every closing line says, e.g.

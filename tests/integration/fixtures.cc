@@ -1,10 +1,15 @@
 #include "tests/integration/fixtures.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "pdf/internal/test_tools.h"
 #include "server/store/event_chain.h"
@@ -29,6 +34,37 @@ absl::Status Lifecycle(Client& client,
 }
 
 }  // namespace
+
+::testing::AssertionResult IsRefused(const absl::Status& status, absl::StatusCode code,
+                                     const std::vector<absl::string_view>& words) {
+  if (status.code() != code) {
+    return ::testing::AssertionFailure()
+           << "expected " << absl::StatusCodeToString(code) << ", got " << status;
+  }
+  if (status.message().empty()) return ::testing::AssertionFailure() << "no message: " << status;
+  if (words.empty()) return ::testing::AssertionSuccess();
+  const std::string message = absl::AsciiStrToLower(status.message());
+  for (absl::string_view word : words) {
+    if (absl::StrContains(message, absl::AsciiStrToLower(word))) {
+      return ::testing::AssertionSuccess();
+    }
+  }
+  return ::testing::AssertionFailure()
+         << "the message of " << status << " names none of: " << absl::StrJoin(words, ", ");
+}
+
+bool NamesNumber(absl::string_view text, int64_t n) {
+  const std::string digits = absl::StrCat(n);
+  for (size_t at = text.find(digits); at != absl::string_view::npos;
+       at = text.find(digits, at + 1)) {
+    const size_t end = at + digits.size();
+    if ((at == 0 || !absl::ascii_isdigit(text[at - 1])) &&
+        (end == text.size() || !absl::ascii_isdigit(text[end]))) {
+      return true;
+    }
+  }
+  return false;
+}
 
 absl::StatusOr<v1::User> NewUser(Client& admin, absl::string_view organization_id,
                                  absl::string_view username, absl::string_view full_name,
@@ -74,13 +110,13 @@ absl::StatusOr<Cast> MakeCast(const HopsodProcess& server, absl::string_view org
   return cast;
 }
 
-absl::StatusOr<v1::Meeting> MakeMeeting(Cast& cast, v1::MeetingState state,
-                                        absl::string_view title) {
+absl::StatusOr<v1::Meeting> MakeMeeting(Cast& cast, v1::MeetingState state, absl::string_view title,
+                                        const MeetingExtras& extras) {
   v1::CreateMeetingRequest create;
   create.set_organization_id(cast.org.id());
   create.set_title(std::string(title));
   create.set_place("Phòng họp số 1, tầng 3");
-  const int64_t start = absl::ToUnixMicros(absl::Now() + absl::Hours(24));
+  const int64_t start = absl::ToUnixMicros(extras.start.value_or(absl::Now() + absl::Hours(24)));
   create.mutable_start_time()->set_unix_micros(start);
   create.mutable_end_time()->set_unix_micros(start + absl::ToInt64Microseconds(absl::Hours(2)));
   absl::StatusOr<v1::Meeting> meeting =
@@ -96,10 +132,15 @@ absl::StatusOr<v1::Meeting> MakeMeeting(Cast& cast, v1::MeetingState state,
       {&cast.delegate, v1::MEETING_ROLE_DELEGATE},
       {&cast.guest, v1::MEETING_ROLE_GUEST},
   };
-  for (const auto& [client, role] : invited) {
+  std::vector<std::pair<std::string, v1::MeetingRole>> participants;
+  for (const auto& [client, role] : invited) participants.emplace_back(client->user.id(), role);
+  for (const std::string& user_id : extras.delegate_ids) {
+    participants.emplace_back(user_id, v1::MEETING_ROLE_DELEGATE);
+  }
+  for (const auto& [user_id, role] : participants) {
     v1::AddParticipantRequest add;
     add.set_meeting_id(id);
-    add.set_user_id(client->user.id());
+    add.set_user_id(user_id);
     add.set_role(role);
     RETURN_IF_ERROR(Annotate(
         "AddParticipant",
@@ -392,6 +433,199 @@ absl::StatusOr<Downloaded> ExportAnnotatedCopy(Client& client,
   std::unique_ptr<grpc::ClientReader<v1::DownloadChunk>> reader =
       stub->ExportAnnotatedCopy(&context, request);
   return ReadChunks(context, *reader, 0, -1);
+}
+
+// --- Attendance, polls and requests to speak ----------------------------------
+
+std::unique_ptr<v1::AttendanceService::Stub> AttendanceStub(Client& client) {
+  return v1::AttendanceService::NewStub(client.channel);
+}
+
+std::unique_ptr<v1::VotingService::Stub> VotingStub(Client& client) {
+  return v1::VotingService::NewStub(client.channel);
+}
+
+std::unique_ptr<v1::SpeakerService::Stub> SpeakerStub(Client& client) {
+  return v1::SpeakerService::NewStub(client.channel);
+}
+
+std::vector<Client*> Assembly::Members() {
+  std::vector<Client*> members = {&cast.chair, &cast.delegate};
+  for (Client& other : others) members.push_back(&other);
+  return members;
+}
+
+absl::StatusOr<std::unique_ptr<Assembly>> MakeAssembly(const HopsodProcess& server,
+                                                       const AssemblyOptions& options) {
+  auto assembly = std::make_unique<Assembly>();
+  ASSIGN_OR_RETURN(assembly->cast, MakeCast(server, "Ủy ban nhân dân tỉnh Quảng Ngãi", ""));
+  MeetingExtras extras;
+  extras.start = options.start;
+  for (int i = 1; i + 2 <= options.members; ++i) {
+    const std::string username = absl::StrCat("daibieu", i);
+    ASSIGN_OR_RETURN(v1::User user,
+                     NewUser(assembly->cast.admin, assembly->cast.org.id(), username,
+                             absl::StrCat("Đại biểu Nguyễn Văn ", i), v1::USER_ROLE_MEMBER));
+    ASSIGN_OR_RETURN(Client client, server.Login(username));
+    extras.delegate_ids.push_back(user.id());
+    assembly->others.push_back(std::move(client));
+  }
+  ASSIGN_OR_RETURN(assembly->meeting, MakeMeeting(assembly->cast, v1::MEETING_STATE_IN_PROGRESS,
+                                                  "Kỳ họp thường lệ", extras));
+  ASSIGN_OR_RETURN(v1::Agenda agenda, GetAgenda(assembly->cast.secretary, assembly->id()));
+  assembly->item_id = agenda.items(0).id();
+  v1::SetCurrentItemRequest current;
+  current.set_meeting_id(assembly->id());
+  current.set_item_id(assembly->item_id);
+  ASSIGN_OR_RETURN(assembly->meeting, Call(*assembly->cast.chair.meetings,
+                                           &v1::MeetingService::Stub::SetCurrentItem, current));
+  return assembly;
+}
+
+absl::StatusOr<v1::AttendanceRecord> CheckIn(Client& client, absl::string_view meeting_id,
+                                             absl::string_view room_code, bool online) {
+  v1::CheckInRequest request;
+  request.set_meeting_id(std::string(meeting_id));
+  request.set_room_code(std::string(room_code));
+  request.set_online(online);
+  return Call(*AttendanceStub(client), &v1::AttendanceService::Stub::CheckIn, request);
+}
+
+absl::StatusOr<v1::AttendanceRecord> MarkAttendance(Client& secretary, absl::string_view meeting_id,
+                                                    absl::string_view user_id,
+                                                    v1::AttendanceStatus status,
+                                                    absl::string_view reason, bool late) {
+  v1::MarkAttendanceRequest request;
+  request.set_meeting_id(std::string(meeting_id));
+  request.set_user_id(std::string(user_id));
+  request.set_status(status);
+  request.set_reason(std::string(reason));
+  request.set_late(late);
+  return Call(*AttendanceStub(secretary), &v1::AttendanceService::Stub::MarkAttendance, request);
+}
+
+absl::StatusOr<v1::Attendance> GetAttendance(Client& client, absl::string_view meeting_id) {
+  v1::GetAttendanceRequest request;
+  request.set_meeting_id(std::string(meeting_id));
+  return Call(*AttendanceStub(client), &v1::AttendanceService::Stub::GetAttendance, request);
+}
+
+absl::Status MarkPresent(Client& secretary, absl::string_view meeting_id,
+                         const std::vector<Client*>& people) {
+  for (Client* person : people) {
+    RETURN_IF_ERROR(Annotate(
+        absl::StrCat("MarkAttendance ", person->user.username()),
+        MarkAttendance(secretary, meeting_id, person->user.id(), v1::ATTENDANCE_STATUS_PRESENT)
+            .status()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Proxy> GiveProxy(Client& secretary, absl::string_view meeting_id,
+                                    absl::string_view giver_id, absl::string_view holder_id) {
+  v1::GiveProxyRequest request;
+  request.set_meeting_id(std::string(meeting_id));
+  request.set_giver_user_id(std::string(giver_id));
+  request.set_holder_user_id(std::string(holder_id));
+  return Call(*AttendanceStub(secretary), &v1::AttendanceService::Stub::GiveProxy, request);
+}
+
+absl::StatusOr<v1::Poll> PollCall(Client& client,
+                                  grpc::Status (v1::VotingService::Stub::*method)(
+                                      grpc::ClientContext*, const v1::PollRequest&, v1::Poll*),
+                                  const v1::Poll& poll) {
+  v1::PollRequest request;
+  request.set_meeting_id(poll.meeting_id());
+  request.set_poll_id(poll.id());
+  return Call(*VotingStub(client), method, request);
+}
+
+absl::StatusOr<v1::CastBallotResponse> CastBallot(Client& voter, const v1::Poll& poll,
+                                                  absl::string_view ballot_id,
+                                                  const std::vector<std::string>& option_ids,
+                                                  absl::string_view on_behalf_of) {
+  v1::CastBallotRequest request;
+  request.set_meeting_id(poll.meeting_id());
+  request.set_poll_id(poll.id());
+  request.set_ballot_id(std::string(ballot_id));
+  request.set_on_behalf_of(std::string(on_behalf_of));
+  for (const std::string& option : option_ids) request.add_option_ids(option);
+  return Call(*VotingStub(voter), &v1::VotingService::Stub::CastBallot, request);
+}
+
+std::string NewBallotId() { return server::Base64UrlEncode(server::RandomBytes(16)); }
+
+absl::StatusOr<std::vector<v1::MeetingEvent>> ReadLog(Client& client, absl::string_view meeting_id,
+                                                      int64_t after_seq) {
+  ASSIGN_OR_RETURN(v1::Meeting meeting, GetMeeting(client, meeting_id));
+  std::vector<v1::MeetingEvent> events;
+  if (meeting.last_event_seq() <= after_seq) return events;
+  Watcher watcher(client, meeting_id, after_seq);
+  v1::MeetingEvent event;
+  while (events.empty() || events.back().seq() < meeting.last_event_seq()) {
+    if (!watcher.Next(&event)) {
+      return Annotate(absl::StrCat("the log ended before event ", meeting.last_event_seq()),
+                      watcher.Finish());
+    }
+    events.push_back(event);
+  }
+  return events;
+}
+
+absl::StatusOr<v1::MeetingEvent> NextEventWith(
+    Watcher& watcher, const std::function<bool(const v1::MeetingEvent&)>& wanted) {
+  v1::MeetingEvent event;
+  while (watcher.Next(&event)) {
+    if (wanted(event)) return event;
+  }
+  const absl::Status ended = watcher.Finish();
+  return absl::DataLossError(
+      absl::StrCat("the stream ended before the event awaited: ", ended.ToString()));
+}
+
+absl::StatusOr<std::vector<SqlRow>> QueryDatabase(const std::string& path, const std::string& sql,
+                                                  const std::vector<std::string>& params) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    absl::Status status =
+        absl::InternalError(absl::StrCat("open ", path, ": ", sqlite3_errmsg(db)));
+    sqlite3_close(db);
+    return status;
+  }
+  sqlite3_busy_timeout(db, 10000);
+  sqlite3_stmt* stmt = nullptr;
+  std::vector<SqlRow> rows;
+  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+  for (size_t i = 0; rc == SQLITE_OK && i < params.size(); ++i) {
+    rc = sqlite3_bind_text(stmt, static_cast<int>(i + 1), params[i].data(),
+                           static_cast<int>(params[i].size()), SQLITE_TRANSIENT);
+  }
+  if (rc == SQLITE_OK) {
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      SqlRow row(static_cast<size_t>(sqlite3_column_count(stmt)));
+      for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
+        SqlValue& value = row[static_cast<size_t>(c)];
+        value.type = sqlite3_column_type(stmt, c);
+        value.integer = sqlite3_column_int64(stmt, c);
+        value.real = sqlite3_column_double(stmt, c);
+        const void* bytes = value.type == SQLITE_TEXT
+                                ? static_cast<const void*>(sqlite3_column_text(stmt, c))
+                                : sqlite3_column_blob(stmt, c);
+        if (bytes != nullptr) {
+          value.bytes.assign(static_cast<const char*>(bytes),
+                             static_cast<size_t>(sqlite3_column_bytes(stmt, c)));
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  absl::Status status = rc == SQLITE_DONE
+                            ? absl::OkStatus()
+                            : absl::InternalError(absl::StrCat(sql, ": ", sqlite3_errmsg(db)));
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  if (!status.ok()) return status;
+  return rows;
 }
 
 }  // namespace hopso::integration

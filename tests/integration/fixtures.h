@@ -4,16 +4,22 @@
 #define HOPSO_TESTS_INTEGRATION_FIXTURES_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "hopso/v1/annotation.grpc.pb.h"
+#include "hopso/v1/attendance.grpc.pb.h"
 #include "hopso/v1/document.grpc.pb.h"
+#include "hopso/v1/speaker.grpc.pb.h"
+#include "hopso/v1/voting.grpc.pb.h"
 #include "pdf/meeting_pdfs.h"
 #include "server/store/store.h"
 #include "server/util/status_macros.h"
@@ -40,6 +46,19 @@ template <typename T>
 ::testing::AssertionResult StatusIsOk(const absl::StatusOr<T>& status_or) {
   return StatusIsOk(status_or.status());
 }
+
+// IsRefused
+//
+// Success when `status` has `code` and a message that names what went wrong:
+// it contains (ignoring case) at least one of `words`, or, with no words, is
+// not empty. Example:
+//   EXPECT_TRUE(IsRefused(CheckIn(...).status(), absl::StatusCode::kPermissionDenied,
+//                         {"another meeting"}));
+::testing::AssertionResult IsRefused(const absl::Status& status, absl::StatusCode code,
+                                     const std::vector<absl::string_view>& words = {});
+
+// NamesNumber: `text` has `n` as a whole number (not as part of another).
+bool NamesNumber(absl::string_view text, int64_t n);
 
 // HopsodTest
 //
@@ -101,13 +120,23 @@ absl::StatusOr<v1::User> NewUser(Client& admin, absl::string_view organization_i
                                  absl::string_view username, absl::string_view full_name,
                                  v1::UserRole role);
 
+// What MakeMeeting does beyond its defaults.
+struct MeetingExtras {
+  // Invited as delegates too, before the meeting is published.
+  std::vector<std::string> delegate_ids;
+  // The scheduled start; unset: 24 hours from now.
+  std::optional<absl::Time> start;
+};
+
 // MakeMeeting
 //
 // The cast's secretary creates a meeting, adds two agenda items, invites the
-// chair, the delegate and the guest, and brings it to `state` (published and
-// archived by the secretary, started and ended by the chair).
+// chair, the delegate and the guest (and `extras.delegate_ids`), and brings
+// it to `state` (published and archived by the secretary, started and ended
+// by the chair).
 absl::StatusOr<v1::Meeting> MakeMeeting(Cast& cast, v1::MeetingState state,
-                                        absl::string_view title = "Họp giao ban tháng");
+                                        absl::string_view title = "Họp giao ban tháng",
+                                        const MeetingExtras& extras = {});
 
 // Reads the meeting through `client`.
 absl::StatusOr<v1::Meeting> GetMeeting(Client& client, absl::string_view meeting_id);
@@ -242,6 +271,104 @@ std::unique_ptr<v1::AnnotationService::Stub> Annotations(Client& client);
 // ExportAnnotatedCopy read to its end as Download() reads a download.
 absl::StatusOr<Downloaded> ExportAnnotatedCopy(Client& client,
                                                const v1::ExportAnnotatedCopyRequest& request);
+
+// --- Attendance, polls and requests to speak ----------------------------------
+
+std::unique_ptr<v1::AttendanceService::Stub> AttendanceStub(Client& client);
+std::unique_ptr<v1::VotingService::Stub> VotingStub(Client& client);
+std::unique_ptr<v1::SpeakerService::Stub> SpeakerStub(Client& client);
+
+// Assembly
+//
+// A meeting with `members` members: the cast's chair and delegate and
+// `members - 2` more delegates, all logged in, plus the cast's secretary and
+// guest. Built by MakeAssembly.
+struct Assembly {
+  Cast cast;
+  // The delegates beyond cast.delegate.
+  std::vector<Client> others;
+  v1::Meeting meeting;
+  // The agenda's first item, made current.
+  std::string item_id;
+
+  const std::string& id() const { return meeting.id(); }
+  // The chair, cast.delegate, then the others: everyone who votes and counts
+  // for quorum.
+  std::vector<Client*> Members();
+};
+
+struct AssemblyOptions {
+  int members = 5;
+  // The scheduled start; unset: 24 hours from now (nobody arrives late).
+  std::optional<absl::Time> start;
+};
+
+// MakeAssembly
+//
+// The organisation and its people (MakeCast), the meeting (MakeMeeting) in
+// progress, and its first item made current by the chair.
+absl::StatusOr<std::unique_ptr<Assembly>> MakeAssembly(const HopsodProcess& server,
+                                                       const AssemblyOptions& options = {});
+
+// The calls most tests make, each with a fresh context.
+absl::StatusOr<v1::AttendanceRecord> CheckIn(Client& client, absl::string_view meeting_id,
+                                             absl::string_view room_code, bool online = false);
+absl::StatusOr<v1::AttendanceRecord> MarkAttendance(Client& secretary, absl::string_view meeting_id,
+                                                    absl::string_view user_id,
+                                                    v1::AttendanceStatus status,
+                                                    absl::string_view reason = "",
+                                                    bool late = false);
+absl::StatusOr<v1::Attendance> GetAttendance(Client& client, absl::string_view meeting_id);
+// The secretary marks every one of `people` present.
+absl::Status MarkPresent(Client& secretary, absl::string_view meeting_id,
+                         const std::vector<Client*>& people);
+absl::StatusOr<v1::Proxy> GiveProxy(Client& secretary, absl::string_view meeting_id,
+                                    absl::string_view giver_id, absl::string_view holder_id);
+
+// OpenPoll, ClosePoll or GetPoll.
+absl::StatusOr<v1::Poll> PollCall(Client& client,
+                                  grpc::Status (v1::VotingService::Stub::*method)(
+                                      grpc::ClientContext*, const v1::PollRequest&, v1::Poll*),
+                                  const v1::Poll& poll);
+absl::StatusOr<v1::CastBallotResponse> CastBallot(Client& voter, const v1::Poll& poll,
+                                                  absl::string_view ballot_id,
+                                                  const std::vector<std::string>& option_ids,
+                                                  absl::string_view on_behalf_of = "");
+// A ballot id as a tablet makes one: 16 random bytes, base64url (22 characters).
+std::string NewBallotId();
+
+// ReadLog
+//
+// The meeting's events after `after_seq` up to its head at the time of the
+// call, read through WatchMeeting.
+absl::StatusOr<std::vector<v1::MeetingEvent>> ReadLog(Client& client, absl::string_view meeting_id,
+                                                      int64_t after_seq = 0);
+
+// NextEventWith
+//
+// Reads `watcher` until an event for which `wanted` holds, which it returns
+// (skipping the others); an error when the stream ends first.
+absl::StatusOr<v1::MeetingEvent> NextEventWith(
+    Watcher& watcher, const std::function<bool(const v1::MeetingEvent&)>& wanted);
+
+// --- SQLite, read directly -----------------------------------------------------
+
+// One cell as SQLite returned it.
+struct SqlValue {
+  int type = 0;  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL
+  int64_t integer = 0;
+  double real = 0;
+  std::string bytes;  // text or blob
+};
+using SqlRow = std::vector<SqlValue>;
+
+// QueryDatabase
+//
+// Runs `sql` with ?1, ?2, ... bound to `params` (as text) on the SQLite file
+// at `path`, opened read-only (the server may be running on it), and returns
+// every row.
+absl::StatusOr<std::vector<SqlRow>> QueryDatabase(const std::string& path, const std::string& sql,
+                                                  const std::vector<std::string>& params = {});
 
 }  // namespace hopso::integration
 

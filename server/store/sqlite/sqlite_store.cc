@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <deque>
 #include <span>
 #include <unordered_map>
@@ -13,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "server/store/event_chain.h"
+#include "server/util/random_id.h"
 #include "server/util/status_macros.h"
 
 namespace hopso::server {
@@ -25,6 +27,11 @@ namespace {
 // opened under load and closed after.
 constexpr size_t kReaders = 16;
 constexpr char kKeySeparator = '\x1f';
+constexpr int kBusyTimeoutMillis = 10000;
+constexpr size_t kRoomSecretBytes = 32;
+constexpr size_t kBallotKeyBytes = 16;
+// A checkpoint that readers block is tried again for this long.
+constexpr absl::Duration kCheckpointPatience = absl::Seconds(2);
 
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
   const std::string message = absl::StrCat(what, ": ", sqlite3_errmsg(db));
@@ -33,6 +40,8 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
       if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
         return absl::AlreadyExistsError(message);
       }
+      // A trigger's RAISE(ABORT, ...) message is written for people.
+      if (rc == SQLITE_CONSTRAINT_TRIGGER) return absl::FailedPreconditionError(sqlite3_errmsg(db));
       return absl::FailedPreconditionError(message);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -64,9 +73,11 @@ class Connection {
           conn->db_ ? sqlite3_errmsg(conn->db_) : sqlite3_errstr(rc)));
     }
     sqlite3_extended_result_codes(conn->db_, 1);
-    sqlite3_busy_timeout(conn->db_, 10000);
+    sqlite3_busy_timeout(conn->db_, kBusyTimeoutMillis);
     RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
     RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL"));
+    // Deleted rows (secret ballots rewritten at close) are zeroed, not left in free space.
+    if (!read_only) RETURN_IF_ERROR(conn->Exec("PRAGMA secure_delete=ON"));
     if (read_only) RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=ON"));
     return conn;
   }
@@ -183,6 +194,12 @@ constexpr char kAnnotationColumns[] =
     "a.id, a.document_id, a.version, a.author_id, a.shared, a.deleted, a.revision, "
     "a.update_time, a.body, IFNULL(u.full_name, '') FROM annotations a "
     "LEFT JOIN users u ON u.id = a.author_id";
+// Followed by a WHERE clause on `a`.
+constexpr char kAttendanceColumns[] =
+    "a.meeting_id, a.user_id, a.status, a.late, a.reason, a.method, a.arrive_time, "
+    "a.leave_time, a.recorded_by, a.update_time, IFNULL(u.full_name, ''), IFNULL(p.role, 0) "
+    "FROM attendance a LEFT JOIN users u ON u.id = a.user_id "
+    "LEFT JOIN participants p ON p.meeting_id = a.meeting_id AND p.user_id = a.user_id";
 constexpr char kMeetingColumns[] =
     "m.id, m.organization_id, m.title, m.place, m.start_time, m.end_time, m.state, "
     "m.current_item_id, m.created_by, m.create_time, m.last_event_seq";
@@ -230,6 +247,7 @@ class SqliteTransaction final : public Transaction {
       : conn_(conn), appended_(appended) {}
 
   absl::StatusOr<Query> Q(const char* sql) {
+    RETURN_IF_ERROR(CheckActive());
     ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_.Prepare(sql));
     return Query(conn_.db(), stmt);
   }
@@ -760,6 +778,469 @@ class SqliteTransaction final : public Transaction {
     return absl::OkStatus();
   }
 
+  // One savepoint name serves every depth: SQLite's ROLLBACK TO and RELEASE
+  // act on the most recent savepoint of that name, which is this call's.
+  absl::Status Nested(const std::function<absl::Status(Transaction&)>& fn) override {
+    RETURN_IF_ERROR(CheckActive());
+    RETURN_IF_ERROR(conn_.Run("SAVEPOINT nested"));
+    const size_t appended = appended_ != nullptr ? appended_->size() : 0;
+    absl::Status status = fn(*this);
+    if (status.ok()) return conn_.Run("RELEASE nested");
+    // Events of the undone writes must not reach listeners.
+    if (appended_ != nullptr) appended_->resize(appended);
+    // After an error that ended the whole transaction there is no savepoint
+    // left; CheckActive then fails every later statement.
+    if (CheckActive().ok()) {
+      RETURN_IF_ERROR(conn_.Run("ROLLBACK TO nested"));
+      RETURN_IF_ERROR(conn_.Run("RELEASE nested"));
+    }
+    return status;
+  }
+
+  // An empty room secret keeps the stored one (or makes one for a meeting
+  // that has none), so that changing the rules never changes room codes.
+  absl::Status PutMeetingRules(absl::string_view meeting_id,
+                               const MeetingRulesRecord& r) override {
+    std::string secret = r.room_secret;
+    if (secret.empty()) {
+      absl::StatusOr<MeetingRulesRecord> stored = GetMeetingRules(meeting_id);
+      if (stored.ok()) {
+        secret = stored->room_secret;
+      } else if (absl::IsNotFound(stored.status())) {
+        secret = RandomBytes(kRoomSecretBytes);
+      } else {
+        return stored.status();
+      }
+    }
+    ASSIGN_OR_RETURN(Query q, Q("INSERT OR REPLACE INTO meeting_rules (meeting_id, room_secret, "
+                                "quorum_numerator, quorum_denominator, quorum_strict, "
+                                "max_proxies_per_holder, proxies_count_for_quorum, "
+                                "speaking_limit_seconds) VALUES (?,?,?,?,?,?,?,?)"));
+    const v1::AttendanceRules& rules = r.rules;
+    q.Bind(meeting_id).BindBlob(secret).Bind(rules.quorum().numerator());
+    q.Bind(rules.quorum().denominator()).Bind(rules.quorum().strict() ? 1 : 0);
+    q.Bind(rules.max_proxies_per_holder()).Bind(rules.proxies_count_for_quorum() ? 1 : 0);
+    absl::Status s = q.Bind(rules.speaking_limit_seconds()).Run();
+    if (LastErrorIs(s, SQLITE_CONSTRAINT_FOREIGNKEY)) {
+      return absl::NotFoundError(absl::StrCat("meeting ", meeting_id, " does not exist"));
+    }
+    if (LastErrorIs(s, SQLITE_CONSTRAINT_CHECK)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "attendance rules out of range (quorum fraction between 0 and 1, limits not "
+          "negative, a 32-byte room secret): ", s.message()));
+    }
+    return s;
+  }
+
+  absl::StatusOr<MeetingRulesRecord> GetMeetingRules(absl::string_view meeting_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT room_secret, quorum_numerator, quorum_denominator, "
+                                "quorum_strict, max_proxies_per_holder, proxies_count_for_quorum, "
+                                "speaking_limit_seconds FROM meeting_rules WHERE meeting_id = ?"));
+    q.Bind(meeting_id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) {
+      return absl::NotFoundError(absl::StrCat("meeting ", meeting_id, " has no attendance rules"));
+    }
+    MeetingRulesRecord r;
+    r.room_secret = q.Text(0);
+    r.rules.set_meeting_id(std::string(meeting_id));
+    r.rules.mutable_quorum()->set_numerator(static_cast<int32_t>(q.Int(1)));
+    r.rules.mutable_quorum()->set_denominator(static_cast<int32_t>(q.Int(2)));
+    r.rules.mutable_quorum()->set_strict(q.Int(3) != 0);
+    r.rules.set_max_proxies_per_holder(static_cast<int32_t>(q.Int(4)));
+    r.rules.set_proxies_count_for_quorum(q.Int(5) != 0);
+    r.rules.set_speaking_limit_seconds(static_cast<int32_t>(q.Int(6)));
+    return r;
+  }
+
+  absl::StatusOr<v1::AttendanceRecord> GetAttendanceRecord(absl::string_view meeting_id,
+                                                           absl::string_view user_id) override {
+    static const std::string sql =
+        absl::StrCat("SELECT ", kAttendanceColumns, " WHERE a.meeting_id = ? AND a.user_id = ?");
+    ASSIGN_OR_RETURN(Query q, Q(sql.c_str()));
+    q.Bind(meeting_id).Bind(user_id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) {
+      return absl::NotFoundError(
+          absl::StrCat("no attendance recorded for user ", user_id, " in meeting ", meeting_id));
+    }
+    return ReadAttendance(q);
+  }
+
+  absl::Status PutAttendanceRecord(const v1::AttendanceRecord& r) override {
+    ASSIGN_OR_RETURN(Query q, Q("INSERT OR REPLACE INTO attendance (meeting_id, user_id, status, "
+                                "late, reason, method, arrive_time, leave_time, recorded_by, "
+                                "update_time) VALUES (?,?,?,?,?,?,?,?,?,?)"));
+    q.Bind(r.meeting_id()).Bind(r.user_id()).Bind(r.status()).Bind(r.late() ? 1 : 0);
+    q.Bind(r.reason()).Bind(r.method()).Bind(r.arrive_time().unix_micros());
+    q.Bind(r.leave_time().unix_micros()).Bind(r.recorded_by()).Bind(r.update_time().unix_micros());
+    absl::Status s = q.Run();
+    if (LastErrorIs(s, SQLITE_CONSTRAINT_FOREIGNKEY)) {
+      return absl::NotFoundError(absl::StrCat("meeting ", r.meeting_id(), " or user ",
+                                              r.user_id(), " does not exist"));
+    }
+    return s;
+  }
+
+  absl::StatusOr<std::vector<v1::AttendanceRecord>> ListAttendance(
+      absl::string_view meeting_id) override {
+    static const std::string sql =
+        absl::StrCat("SELECT ", kAttendanceColumns, " WHERE a.meeting_id = ? ORDER BY a.user_id");
+    ASSIGN_OR_RETURN(Query q, Q(sql.c_str()));
+    q.Bind(meeting_id);
+    std::vector<v1::AttendanceRecord> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      out.push_back(ReadAttendance(q));
+    }
+    return out;
+  }
+
+  absl::Status InsertProxy(const v1::Proxy& p) override {
+    // The key refuses a second proxy too, but only after the triggers, whose
+    // complaint would hide the real one.
+    {
+      ASSIGN_OR_RETURN(Query q, Q("SELECT 1 FROM proxies WHERE meeting_id = ? AND giver_id = ?"));
+      q.Bind(p.meeting_id()).Bind(p.giver_user_id());
+      ASSIGN_OR_RETURN(bool found, q.Step());
+      if (found) return ProxyExists(p.giver_user_id());
+    }
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO proxies (meeting_id, giver_id, holder_id, "
+                                "create_time, recorded_by) VALUES (?,?,?,?,?)"));
+    q.Bind(p.meeting_id()).Bind(p.giver_user_id()).Bind(p.holder_user_id());
+    absl::Status s = q.Bind(p.create_time().unix_micros()).Bind(p.recorded_by()).Run();
+    if (absl::IsAlreadyExists(s)) return ProxyExists(p.giver_user_id());
+    if (LastErrorIs(s, SQLITE_CONSTRAINT_FOREIGNKEY)) {
+      return absl::NotFoundError(absl::StrCat("meeting ", p.meeting_id(), " or user ",
+                                              p.giver_user_id(), " or ", p.holder_user_id(),
+                                              " does not exist"));
+    }
+    if (LastErrorIs(s, SQLITE_CONSTRAINT_CHECK)) {
+      return absl::FailedPreconditionError("nobody can hold their own proxy");
+    }
+    return s;
+  }
+
+  absl::Status DeleteProxy(absl::string_view meeting_id, absl::string_view giver_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("DELETE FROM proxies WHERE meeting_id = ? AND giver_id = ?"));
+    RETURN_IF_ERROR(q.Bind(meeting_id).Bind(giver_id).Run());
+    if (q.Changes() == 0) {
+      return absl::NotFoundError(absl::StrCat("user ", giver_id, " has given no proxy"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<v1::Proxy>> ListProxies(absl::string_view meeting_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT p.giver_id, p.holder_id, p.create_time, p.recorded_by, "
+                                "IFNULL(g.full_name, ''), IFNULL(h.full_name, '') FROM proxies p "
+                                "LEFT JOIN users g ON g.id = p.giver_id "
+                                "LEFT JOIN users h ON h.id = p.holder_id "
+                                "WHERE p.meeting_id = ? ORDER BY p.giver_id"));
+    q.Bind(meeting_id);
+    std::vector<v1::Proxy> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      v1::Proxy& p = out.emplace_back();
+      p.set_meeting_id(std::string(meeting_id));
+      p.set_giver_user_id(q.Text(0));
+      p.set_holder_user_id(q.Text(1));
+      p.mutable_create_time()->set_unix_micros(q.Int(2));
+      p.set_recorded_by(q.Text(3));
+      p.set_giver_name(q.Text(4));
+      p.set_holder_name(q.Text(5));
+    }
+    return out;
+  }
+
+  absl::Status InsertPoll(const v1::Poll& poll) override {
+    ASSIGN_OR_RETURN(std::string body, PollBody(poll));
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO polls (id, meeting_id, agenda_item_id, state, secret, "
+                                "create_time, body) VALUES (?,?,?,?,?,?,?)"));
+    q.Bind(poll.id()).Bind(poll.meeting_id()).Bind(poll.agenda_item_id()).Bind(poll.state());
+    q.Bind(poll.secrecy() == v1::POLL_SECRECY_SECRET ? 1 : 0);
+    absl::Status s = q.Bind(poll.create_time().unix_micros()).BindBlob(body).Run();
+    if (absl::IsAlreadyExists(s)) {
+      return absl::AlreadyExistsError(absl::StrCat("poll ", poll.id(), " already exists"));
+    }
+    if (LastErrorIs(s, SQLITE_CONSTRAINT_FOREIGNKEY)) {
+      return absl::NotFoundError(absl::StrCat("meeting ", poll.meeting_id(), " does not exist"));
+    }
+    return s;
+  }
+
+  absl::Status UpdatePoll(const v1::Poll& poll) override {
+    ASSIGN_OR_RETURN(std::string body, PollBody(poll));
+    ASSIGN_OR_RETURN(Query q, Q("UPDATE polls SET meeting_id = ?, agenda_item_id = ?, state = ?, "
+                                "secret = ?, create_time = ?, body = ? WHERE id = ?"));
+    q.Bind(poll.meeting_id()).Bind(poll.agenda_item_id()).Bind(poll.state());
+    q.Bind(poll.secrecy() == v1::POLL_SECRECY_SECRET ? 1 : 0);
+    q.Bind(poll.create_time().unix_micros());
+    absl::Status s = q.BindBlob(body).Bind(poll.id()).Run();
+    if (LastErrorIs(s, SQLITE_CONSTRAINT_FOREIGNKEY)) {
+      return absl::NotFoundError(absl::StrCat("meeting ", poll.meeting_id(), " does not exist"));
+    }
+    RETURN_IF_ERROR(s);
+    if (q.Changes() == 0) return PollNotFound(poll.id());
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<v1::Poll> GetPoll(absl::string_view poll_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT id, body FROM polls WHERE id = ?"));
+    q.Bind(poll_id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return PollNotFound(poll_id);
+    return ReadBody<v1::Poll>(q, "poll");
+  }
+
+  absl::StatusOr<std::vector<v1::Poll>> ListPolls(absl::string_view meeting_id,
+                                                  absl::string_view agenda_item_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT id, body FROM polls WHERE meeting_id = ?1 AND "
+                                "(?2 = '' OR agenda_item_id = ?2) ORDER BY create_time, id"));
+    q.Bind(meeting_id).Bind(agenda_item_id);
+    std::vector<v1::Poll> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      ASSIGN_OR_RETURN(out.emplace_back(), ReadBody<v1::Poll>(q, "poll"));
+    }
+    return out;
+  }
+
+  absl::Status InsertVotingRights(const std::vector<VotingRightRecord>& rights) override {
+    for (const VotingRightRecord& r : rights) {
+      ASSIGN_OR_RETURN(Query q, Q("INSERT INTO poll_rights (poll_id, principal_id, caster_id) "
+                                  "VALUES (?,?,?)"));
+      absl::Status s = q.Bind(r.poll_id).Bind(r.principal_user_id).Bind(r.caster_user_id).Run();
+      if (absl::IsAlreadyExists(s)) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            "user ", r.principal_user_id, " already has a voting right in poll ", r.poll_id));
+      }
+      if (LastErrorIs(s, SQLITE_CONSTRAINT_FOREIGNKEY)) {
+        return absl::NotFoundError(absl::StrCat("poll ", r.poll_id, " or user ",
+                                                r.principal_user_id, " or ", r.caster_user_id,
+                                                " does not exist"));
+      }
+      RETURN_IF_ERROR(s);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<VotingRightRecord> GetVotingRight(absl::string_view poll_id,
+                                                   absl::string_view principal_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT caster_id FROM poll_rights WHERE poll_id = ? AND "
+                                "principal_id = ?"));
+    q.Bind(poll_id).Bind(principal_id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) {
+      return absl::NotFoundError(
+          absl::StrCat("user ", principal_id, " has no voting right in poll ", poll_id));
+    }
+    return VotingRightRecord{std::string(poll_id), std::string(principal_id), q.Text(0)};
+  }
+
+  absl::StatusOr<std::vector<VotingRightRecord>> ListVotingRightsOf(
+      absl::string_view poll_id, absl::string_view caster_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT principal_id FROM poll_rights WHERE poll_id = ? AND "
+                                "caster_id = ? ORDER BY principal_id"));
+    q.Bind(poll_id).Bind(caster_id);
+    std::vector<VotingRightRecord> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      out.push_back({std::string(poll_id), q.Text(0), std::string(caster_id)});
+    }
+    return out;
+  }
+
+  absl::Status InsertVoter(const VoterRecord& v) override {
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO poll_voters (poll_id, principal_id, caster_id, "
+                                "ballot_ref, choices, cast_time) VALUES (?,?,?,?,?,?)"));
+    q.Bind(v.poll_id).Bind(v.principal_user_id).Bind(v.caster_user_id).BindBlob(v.ballot_ref);
+    absl::Status s = q.BindNullIfEmpty(v.choices).Bind(v.cast_micros).Run();
+    if (absl::IsAlreadyExists(s)) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("user ", v.principal_user_id, " has already voted in poll ", v.poll_id));
+    }
+    if (LastErrorIs(s, SQLITE_CONSTRAINT_FOREIGNKEY)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("user ", v.caster_user_id, " holds no voting right of user ",
+                       v.principal_user_id, " in poll ", v.poll_id));
+    }
+    return s;
+  }
+
+  absl::Status UpdateVoter(const VoterRecord& v) override {
+    ASSIGN_OR_RETURN(Query q, Q("UPDATE poll_voters SET ballot_ref = ?, choices = ?, "
+                                "cast_time = ? WHERE poll_id = ? AND principal_id = ?"));
+    q.BindBlob(v.ballot_ref).BindNullIfEmpty(v.choices).Bind(v.cast_micros);
+    RETURN_IF_ERROR(q.Bind(v.poll_id).Bind(v.principal_user_id).Run());
+    if (q.Changes() == 0) return VoterNotFound(v.poll_id, v.principal_user_id);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<VoterRecord> GetVoter(absl::string_view poll_id,
+                                       absl::string_view principal_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT principal_id, caster_id, ballot_ref, IFNULL(choices, ''), "
+                                "cast_time FROM poll_voters WHERE poll_id = ? AND "
+                                "principal_id = ?"));
+    q.Bind(poll_id).Bind(principal_id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return VoterNotFound(poll_id, principal_id);
+    return ReadVoter(q, poll_id);
+  }
+
+  absl::StatusOr<std::vector<VoterRecord>> ListVoters(absl::string_view poll_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT principal_id, caster_id, ballot_ref, IFNULL(choices, ''), "
+                                "cast_time FROM poll_voters WHERE poll_id = ? "
+                                "ORDER BY principal_id"));
+    q.Bind(poll_id);
+    std::vector<VoterRecord> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      out.push_back(ReadVoter(q, poll_id));
+    }
+    return out;
+  }
+
+  absl::StatusOr<int64_t> CountVoters(absl::string_view poll_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT COUNT(*) FROM poll_voters WHERE poll_id = ?"));
+    q.Bind(poll_id);
+    ASSIGN_OR_RETURN(bool row, q.Step());
+    return row ? q.Int(0) : 0;
+  }
+
+  absl::Status InsertSecretBallot(const SecretBallotRecord& b) override {
+    absl::Status s = InsertSecretBallotUnder(RandomBytes(kBallotKeyBytes), b);
+    if (absl::IsAlreadyExists(s)) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("receipt ", b.receipt, " is already used in poll ", b.poll_id));
+    }
+    if (LastErrorIs(s, SQLITE_CONSTRAINT_FOREIGNKEY)) return PollNotFound(b.poll_id);
+    return s;
+  }
+
+  absl::StatusOr<SecretBallotRecord> GetSecretBallot(absl::string_view poll_id,
+                                                     absl::string_view receipt) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT choices FROM secret_ballots WHERE poll_id = ? AND "
+                                "receipt = ?"));
+    q.Bind(poll_id).Bind(receipt);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return BallotNotFound(poll_id, receipt);
+    return SecretBallotRecord{std::string(poll_id), std::string(receipt), q.Text(0)};
+  }
+
+  absl::Status DeleteSecretBallot(absl::string_view poll_id, absl::string_view receipt) override {
+    ASSIGN_OR_RETURN(Query q, Q("DELETE FROM secret_ballots WHERE poll_id = ? AND receipt = ?"));
+    RETURN_IF_ERROR(q.Bind(poll_id).Bind(receipt).Run());
+    if (q.Changes() == 0) return BallotNotFound(poll_id, receipt);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<SecretBallotRecord>> ListSecretBallots(
+      absl::string_view poll_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT receipt, choices FROM secret_ballots WHERE poll_id = ? "
+                                "ORDER BY receipt"));
+    q.Bind(poll_id);
+    std::vector<SecretBallotRecord> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      out.push_back({std::string(poll_id), q.Text(0), q.Text(1)});
+    }
+    return out;
+  }
+
+  // Deleting and inserting again in key order leaves pages filled the same
+  // way whatever order the ballots came in; secure_delete (on the writer
+  // connection) zeroes what the old rows occupied.
+  absl::Status ResealSecretPoll(absl::string_view poll_id) override {
+    ASSIGN_OR_RETURN(std::vector<SecretBallotRecord> ballots, ListSecretBallots(poll_id));
+    ASSIGN_OR_RETURN(std::vector<VoterRecord> voters, ListVoters(poll_id));
+    {
+      ASSIGN_OR_RETURN(Query q, Q("DELETE FROM secret_ballots WHERE poll_id = ?"));
+      RETURN_IF_ERROR(q.Bind(poll_id).Run());
+    }
+    {
+      ASSIGN_OR_RETURN(Query q, Q("DELETE FROM poll_voters WHERE poll_id = ?"));
+      RETURN_IF_ERROR(q.Bind(poll_id).Run());
+    }
+    std::vector<std::pair<std::string, const SecretBallotRecord*>> keyed;
+    keyed.reserve(ballots.size());
+    for (const SecretBallotRecord& b : ballots) {
+      keyed.emplace_back(RandomBytes(kBallotKeyBytes), &b);
+    }
+    std::sort(keyed.begin(), keyed.end());
+    for (const auto& [key, b] : keyed) {
+      RETURN_IF_ERROR(InsertSecretBallotUnder(key, *b));
+    }
+    // ListVoters returned them by principal already.
+    for (const VoterRecord& v : voters) RETURN_IF_ERROR(InsertVoter(v));
+    return absl::OkStatus();
+  }
+
+  absl::Status InsertSpeakRequest(const v1::SpeakRequest& r) override {
+    ASSIGN_OR_RETURN(std::string body, SpeakBody(r));
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO speak_requests (id, meeting_id, agenda_item_id, "
+                                "user_id, state, request_time, body) VALUES (?,?,?,?,?,?,?)"));
+    q.Bind(r.id()).Bind(r.meeting_id()).Bind(r.agenda_item_id()).Bind(r.user_id());
+    absl::Status s = q.Bind(r.state()).Bind(r.request_time().unix_micros()).BindBlob(body).Run();
+    if (absl::IsAlreadyExists(s)) {
+      return absl::AlreadyExistsError(absl::StrCat("request to speak ", r.id(), " already exists"));
+    }
+    if (LastErrorIs(s, SQLITE_CONSTRAINT_FOREIGNKEY)) {
+      return absl::NotFoundError(absl::StrCat("meeting ", r.meeting_id(), " or user ",
+                                              r.user_id(), " does not exist"));
+    }
+    return s;
+  }
+
+  absl::Status UpdateSpeakRequest(const v1::SpeakRequest& r) override {
+    ASSIGN_OR_RETURN(std::string body, SpeakBody(r));
+    ASSIGN_OR_RETURN(Query q, Q("UPDATE speak_requests SET meeting_id = ?, agenda_item_id = ?, "
+                                "user_id = ?, state = ?, request_time = ?, body = ? WHERE id = ?"));
+    q.Bind(r.meeting_id()).Bind(r.agenda_item_id()).Bind(r.user_id()).Bind(r.state());
+    absl::Status s = q.Bind(r.request_time().unix_micros()).BindBlob(body).Bind(r.id()).Run();
+    if (LastErrorIs(s, SQLITE_CONSTRAINT_FOREIGNKEY)) {
+      return absl::NotFoundError(absl::StrCat("meeting ", r.meeting_id(), " or user ",
+                                              r.user_id(), " does not exist"));
+    }
+    RETURN_IF_ERROR(s);
+    if (q.Changes() == 0) return SpeakRequestNotFound(r.id());
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<v1::SpeakRequest> GetSpeakRequest(absl::string_view id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT s.id, s.body, IFNULL(u.full_name, '') FROM "
+                                "speak_requests s LEFT JOIN users u ON u.id = s.user_id "
+                                "WHERE s.id = ?"));
+    q.Bind(id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return SpeakRequestNotFound(id);
+    ASSIGN_OR_RETURN(v1::SpeakRequest r, ReadBody<v1::SpeakRequest>(q, "request to speak"));
+    r.set_full_name(q.Text(2));
+    return r;
+  }
+
+  absl::StatusOr<std::vector<v1::SpeakRequest>> ListSpeakRequests(
+      absl::string_view meeting_id, absl::string_view agenda_item_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT s.id, s.body, IFNULL(u.full_name, '') FROM "
+                                "speak_requests s LEFT JOIN users u ON u.id = s.user_id "
+                                "WHERE s.meeting_id = ? AND s.agenda_item_id = ? ORDER BY s.id"));
+    q.Bind(meeting_id).Bind(agenda_item_id);
+    std::vector<v1::SpeakRequest> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      ASSIGN_OR_RETURN(v1::SpeakRequest r, ReadBody<v1::SpeakRequest>(q, "request to speak"));
+      r.set_full_name(q.Text(2));
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
   absl::StatusOr<StoredEvent> AppendEvent(absl::string_view meeting_id,
                                           absl::string_view actor_user_id, int64_t time_micros,
                                           const v1::EventBody& body) override {
@@ -813,6 +1294,94 @@ class SqliteTransaction final : public Transaction {
   }
 
  private:
+  // Fails once an error has ended the whole transaction (SQLite rolls back
+  // by itself on some, e.g. a full disk): statements would otherwise run and
+  // commit one by one outside it.
+  absl::Status CheckActive() {
+    if (sqlite3_get_autocommit(conn_.db()) != 0) {
+      return absl::AbortedError("the transaction was rolled back after an earlier error");
+    }
+    return absl::OkStatus();
+  }
+
+  // Whether `s` comes from the statement that just failed with `code`.
+  bool LastErrorIs(const absl::Status& s, int code) {
+    return !s.ok() && sqlite3_extended_errcode(conn_.db()) == code;
+  }
+
+  absl::Status InsertSecretBallotUnder(absl::string_view key, const SecretBallotRecord& b) {
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO secret_ballots (poll_id, ballot_key, receipt, "
+                                "choices) VALUES (?,?,?,?)"));
+    return q.Bind(b.poll_id).BindBlob(key).Bind(b.receipt).Bind(b.choices).Run();
+  }
+
+  static absl::Status PollNotFound(absl::string_view id) {
+    return absl::NotFoundError(absl::StrCat("poll ", id, " does not exist"));
+  }
+  static absl::Status VoterNotFound(absl::string_view poll_id, absl::string_view principal_id) {
+    return absl::NotFoundError(
+        absl::StrCat("user ", principal_id, " has not voted in poll ", poll_id));
+  }
+  static absl::Status BallotNotFound(absl::string_view poll_id, absl::string_view receipt) {
+    return absl::NotFoundError(
+        absl::StrCat("no ballot with receipt ", receipt, " in poll ", poll_id));
+  }
+  static absl::Status SpeakRequestNotFound(absl::string_view id) {
+    return absl::NotFoundError(absl::StrCat("request to speak ", id, " does not exist"));
+  }
+  static absl::Status ProxyExists(absl::string_view giver_id) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("user ", giver_id, " has already given a proxy in this meeting"));
+  }
+
+  static absl::StatusOr<std::string> PollBody(const v1::Poll& poll) {
+    v1::Poll body = poll;
+    body.clear_voted();
+    body.clear_counts();
+    std::string bytes;
+    if (!body.SerializeToString(&bytes)) return absl::InternalError("cannot encode poll");
+    return bytes;
+  }
+
+  static absl::StatusOr<std::string> SpeakBody(const v1::SpeakRequest& r) {
+    v1::SpeakRequest body = r;
+    body.clear_full_name();
+    std::string bytes;
+    if (!body.SerializeToString(&bytes)) return absl::InternalError("cannot encode request");
+    return bytes;
+  }
+
+  // A message kept whole in column 1, its id in column 0.
+  template <typename T>
+  static absl::StatusOr<T> ReadBody(Query& q, absl::string_view what) {
+    T message;
+    if (!message.ParseFromString(q.Text(1))) {
+      return absl::DataLossError(absl::StrCat(what, " ", q.Text(0), " is unreadable"));
+    }
+    return message;
+  }
+
+  static v1::AttendanceRecord ReadAttendance(Query& q) {
+    v1::AttendanceRecord r;
+    r.set_meeting_id(q.Text(0));
+    r.set_user_id(q.Text(1));
+    r.set_status(static_cast<v1::AttendanceStatus>(q.Int(2)));
+    r.set_late(q.Int(3) != 0);
+    r.set_reason(q.Text(4));
+    r.set_method(static_cast<v1::CheckInMethod>(q.Int(5)));
+    if (q.Int(6) != 0) r.mutable_arrive_time()->set_unix_micros(q.Int(6));
+    if (q.Int(7) != 0) r.mutable_leave_time()->set_unix_micros(q.Int(7));
+    r.set_recorded_by(q.Text(8));
+    r.mutable_update_time()->set_unix_micros(q.Int(9));
+    r.set_full_name(q.Text(10));
+    r.set_role(static_cast<v1::MeetingRole>(q.Int(11)));
+    return r;
+  }
+
+  static VoterRecord ReadVoter(Query& q, absl::string_view poll_id) {
+    return VoterRecord{std::string(poll_id), q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Int(4)};
+  }
+
   static v1::Organization ReadOrganization(Query& q) {
     v1::Organization org;
     org.set_id(q.Text(0));
@@ -972,6 +1541,34 @@ class SqliteStore final : public Store {
     if (readers_.size() < kReaders) readers_.push_back(std::move(conn));
     return status;
   }
+
+  // The checkpoint is tried without waiting, under the write lock (TRUNCATE
+  // needs no writer active), and between tries the lock is let go so that
+  // writes go on while readers finish.
+  absl::Status ForgetHistory() override {
+    const absl::Time deadline = absl::Now() + kCheckpointPatience;
+    absl::Duration pause = absl::Milliseconds(1);
+    while (true) {
+      int rc;
+      {
+        absl::MutexLock lock(&write_mu_);
+        sqlite3_busy_timeout(writer_->db(), 0);
+        rc = sqlite3_wal_checkpoint_v2(writer_->db(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                       nullptr, nullptr);
+        sqlite3_busy_timeout(writer_->db(), kBusyTimeoutMillis);
+        if (rc == SQLITE_OK) return absl::OkStatus();
+        if ((rc & 0xff) != SQLITE_BUSY) return SqliteError(writer_->db(), rc, "checkpoint");
+      }
+      if (absl::Now() + pause > deadline) {
+        return absl::UnavailableError(
+            "readers kept the write-ahead log busy; earlier page images remain in it until the "
+            "next checkpoint");
+      }
+      absl::SleepFor(pause);
+      pause = std::min(pause * 2, absl::Milliseconds(50));
+    }
+  }
+
 
   void SetEventListener(EventListener listener) override { listener_ = std::move(listener); }
 
