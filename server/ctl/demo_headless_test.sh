@@ -28,12 +28,9 @@ fail() {
 ok() { echo "ok: $*"; }
 
 scratch=$(mktemp -d)
-hopsod_pid=""
+source "$(dirname "$0")/test_hopsod.sh"
 cleanup() {
-  if [[ -n $hopsod_pid ]] && kill -0 "$hopsod_pid" 2>/dev/null; then
-    kill -TERM "$hopsod_pid"
-    wait "$hopsod_pid" || true
-  fi
+  stop_hopsod
   rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -77,21 +74,7 @@ mapfile -t handout_payloads < <(zbarimg -q --raw "$scratch"/handout*.png)
 ((${#handout_payloads[@]} > 0)) || fail "zbarimg found no QR code in the handout"
 
 # hopsod again on the demo's data, to ask it about the codes.
-mkfifo "$scratch/hopsod.out"
-"$bin/hopsod" --data_dir "$out/data" --listen 127.0.0.1:0 >"$scratch/hopsod.out" \
-  2>>"$out/hopsod-check.log" &
-hopsod_pid=$!
-exec 3<"$scratch/hopsod.out"
-address=""
-while IFS= read -r line <&3; do
-  if [[ $line =~ ^hopsod\ listening\ on\ (.+)\ \((tls|insecure)\)$ ]]; then
-    address=${BASH_REMATCH[1]}
-    break
-  fi
-done
-[[ -n $address ]] || fail "hopsod did not start again on $out/data (see $out/hopsod-check.log)"
-cat <&3 >/dev/null &
-exec 3<&-
+start_hopsod "$out/data" "$out/hopsod-check.log" "$scratch"
 
 # Logins save their token under $HOME: keep them away from the user's own.
 export HOME=$scratch

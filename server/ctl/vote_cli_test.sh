@@ -23,32 +23,12 @@ ok() { echo "ok: $*"; }
 rm -rf "$work"
 mkdir -p "$work/data"
 work=$(cd "$work" && pwd)
-hopsod_pid=""
-cleanup() {
-  if [[ -n $hopsod_pid ]] && kill -0 "$hopsod_pid" 2>/dev/null; then
-    kill -TERM "$hopsod_pid"
-    wait "$hopsod_pid" || true
-  fi
-}
-trap cleanup EXIT
+source "$(dirname "$0")/test_hopsod.sh"
+trap stop_hopsod EXIT
 
 "$bin/hopsoctl" init --data_dir "$work/data" --admin_username admin \
   --admin_password "$admin_password" >/dev/null
-mkfifo "$work/hopsod.out"
-"$bin/hopsod" --data_dir "$work/data" --listen 127.0.0.1:0 >"$work/hopsod.out" \
-  2>"$work/hopsod.log" &
-hopsod_pid=$!
-exec 3<"$work/hopsod.out"
-address=""
-while IFS= read -r line <&3; do
-  if [[ $line =~ ^hopsod\ listening\ on\ (.+)\ \((tls|insecure)\)$ ]]; then
-    address=${BASH_REMATCH[1]}
-    break
-  fi
-done
-[[ -n $address ]] || fail "hopsod did not start (see $work/hopsod.log)"
-cat <&3 >/dev/null &
-exec 3<&-
+start_hopsod "$work/data" "$work/hopsod.log" "$work"
 
 export HOME=$work  # logins save their token under $HOME
 ctl=("$bin/hopsoctl" --server "$address" --ca_file "$work/data/tls/server.crt")

@@ -313,8 +313,8 @@ namespace {
 // Reads a stream of DownloadChunks (Download, ExportAnnotatedCopy) as
 // Download() describes.
 absl::StatusOr<Downloaded> ReadChunks(grpc::ClientContext& context,
-                                      grpc::ClientReader<v1::DownloadChunk>& reader,
-                                      int64_t offset, int64_t stop_after) {
+                                      grpc::ClientReader<v1::DownloadChunk>& reader, int64_t offset,
+                                      int64_t stop_after) {
   Downloaded downloaded;
   absl::Status problem;
   bool stopped = false;
@@ -528,16 +528,6 @@ absl::StatusOr<v1::Proxy> GiveProxy(Client& secretary, absl::string_view meeting
   request.set_giver_user_id(std::string(giver_id));
   request.set_holder_user_id(std::string(holder_id));
   return Call(*AttendanceStub(secretary), &v1::AttendanceService::Stub::GiveProxy, request);
-}
-
-absl::StatusOr<v1::Poll> PollCall(Client& client,
-                                  grpc::Status (v1::VotingService::Stub::*method)(
-                                      grpc::ClientContext*, const v1::PollRequest&, v1::Poll*),
-                                  const v1::Poll& poll) {
-  v1::PollRequest request;
-  request.set_meeting_id(poll.meeting_id());
-  request.set_poll_id(poll.id());
-  return Call(*VotingStub(client), method, request);
 }
 
 absl::StatusOr<v1::CastBallotResponse> CastBallot(Client& voter, const v1::Poll& poll,

@@ -325,11 +325,18 @@ absl::Status MarkPresent(Client& secretary, absl::string_view meeting_id,
 absl::StatusOr<v1::Proxy> GiveProxy(Client& secretary, absl::string_view meeting_id,
                                     absl::string_view giver_id, absl::string_view holder_id);
 
-// OpenPoll, ClosePoll or GetPoll.
-absl::StatusOr<v1::Poll> PollCall(Client& client,
+// A VotingService call that names a poll: OpenPoll, ClosePoll, GetPoll,
+// ListBallots, GetMyVotingRights.
+template <typename Response>
+absl::StatusOr<Response> PollCall(Client& client,
                                   grpc::Status (v1::VotingService::Stub::*method)(
-                                      grpc::ClientContext*, const v1::PollRequest&, v1::Poll*),
-                                  const v1::Poll& poll);
+                                      grpc::ClientContext*, const v1::PollRequest&, Response*),
+                                  const v1::Poll& poll) {
+  v1::PollRequest request;
+  request.set_meeting_id(poll.meeting_id());
+  request.set_poll_id(poll.id());
+  return Call(*VotingStub(client), method, request);
+}
 absl::StatusOr<v1::CastBallotResponse> CastBallot(Client& voter, const v1::Poll& poll,
                                                   absl::string_view ballot_id,
                                                   const std::vector<std::string>& option_ids,

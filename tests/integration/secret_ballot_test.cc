@@ -130,13 +130,6 @@ class SecretBallotTest : public HopsodTest {
     return PollCall(a_->cast.chair, &Voting::OpenPoll, poll);
   }
 
-  absl::StatusOr<v1::BallotList> ListBallots(Client& client, const v1::Poll& poll) {
-    v1::PollRequest request;
-    request.set_meeting_id(poll.meeting_id());
-    request.set_poll_id(poll.id());
-    return Call(*VotingStub(client), &Voting::ListBallots, request);
-  }
-
   std::unique_ptr<Assembly> a_;
 };
 
@@ -192,7 +185,8 @@ TEST_F(SecretBallotTest, OnlyTurnoutShowsUntilCloseThenEveryReceiptIsPublished) 
       EXPECT_FALSE(seen.has_result());
     }
   }
-  EXPECT_TRUE(IsRefused(ListBallots(a_->cast.chair, poll).status(), Code::kFailedPrecondition));
+  EXPECT_TRUE(IsRefused(PollCall(a_->cast.chair, &Voting::ListBallots, poll).status(),
+                        Code::kFailedPrecondition));
 
   // A retry returns the same receipt and changes nothing; a second ballot is
   // refused.
@@ -217,7 +211,7 @@ TEST_F(SecretBallotTest, OnlyTurnoutShowsUntilCloseThenEveryReceiptIsPublished) 
 
   // The published list: every receipt, by receipt, without voters; its
   // recount is the result; each voter finds their own choice by receipt.
-  ASSERT_OK_AND_ASSIGN(v1::BallotList list, ListBallots(*members[3], poll));
+  ASSERT_OK_AND_ASSIGN(v1::BallotList list, PollCall(*members[3], &Voting::ListBallots, poll));
   ASSERT_EQ(list.ballots_size(), 9);
   std::map<std::string, int64_t> recount;
   std::map<std::string, std::string> by_receipt;
@@ -296,7 +290,7 @@ TEST_F(SecretBallotTest, ASecretBallotChangesOnlyWithItsFirstBallotId) {
   EXPECT_EQ(after.voted(), 1);
   ASSERT_OK(CastBallot(*members[1], poll, NewBallotId(), {"2"}));
   ASSERT_OK_AND_ASSIGN(v1::Poll closed, PollCall(a_->cast.chair, &Voting::ClosePoll, poll));
-  ASSERT_OK_AND_ASSIGN(v1::BallotList list, ListBallots(*members[0], poll));
+  ASSERT_OK_AND_ASSIGN(v1::BallotList list, PollCall(*members[0], &Voting::ListBallots, poll));
   ASSERT_EQ(list.ballots_size(), 2);
   for (const v1::PublishedBallot& ballot : list.ballots()) {
     EXPECT_EQ(std::vector<std::string>(ballot.option_ids().begin(), ballot.option_ids().end()),
@@ -546,7 +540,7 @@ TEST_F(SecretBallotTest, NothingInACopyOfTheDatabaseLinksAVoterToAChoice) {
 
   // The voters can still check their own vote: each receipt is published
   // with the choice its voter made.
-  ASSERT_OK_AND_ASSIGN(v1::BallotList list, ListBallots(a_->cast.guest, poll));
+  ASSERT_OK_AND_ASSIGN(v1::BallotList list, PollCall(a_->cast.guest, &Voting::ListBallots, poll));
   std::map<std::string, std::string> published;
   for (const v1::PublishedBallot& ballot : list.ballots()) {
     ASSERT_EQ(ballot.option_ids_size(), 1);
@@ -627,7 +621,7 @@ TEST_F(SecretBallotTest, BatchesNameTheirVotersSortedNotInTheOrderTheyArrived) {
   EXPECT_EQ(logged, everyone) << "each principal once, the proxy's giver included";
   ASSERT_OK_AND_ASSIGN(v1::Poll closed, PollCall(a_->cast.chair, &Voting::ClosePoll, poll));
   EXPECT_EQ(closed.result().ballots(), kVoters);
-  ASSERT_OK_AND_ASSIGN(v1::BallotList list, ListBallots(a_->cast.chair, poll));
+  ASSERT_OK_AND_ASSIGN(v1::BallotList list, PollCall(a_->cast.chair, &Voting::ListBallots, poll));
   std::set<std::string> published;
   for (const v1::PublishedBallot& ballot : list.ballots()) published.insert(ballot.receipt());
   EXPECT_EQ(published, receipts);

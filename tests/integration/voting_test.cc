@@ -65,20 +65,6 @@ class VotingTest : public HopsodTest {
     return PollCall(a_->cast.chair, &Voting::OpenPoll, poll);
   }
 
-  absl::StatusOr<v1::BallotList> ListBallots(Client& client, const v1::Poll& poll) {
-    v1::PollRequest request;
-    request.set_meeting_id(poll.meeting_id());
-    request.set_poll_id(poll.id());
-    return Call(*VotingStub(client), &Voting::ListBallots, request);
-  }
-
-  absl::StatusOr<v1::MyVotingRights> MyRights(Client& client, const v1::Poll& poll) {
-    v1::PollRequest request;
-    request.set_meeting_id(poll.meeting_id());
-    request.set_poll_id(poll.id());
-    return Call(*VotingStub(client), &Voting::GetMyVotingRights, request);
-  }
-
   // What a refused ballot must leave as it was: the poll with its turnout
   // and counts, the head of the log, and the published ballots once closed.
   std::string State(const v1::Poll& poll) {
@@ -90,7 +76,7 @@ class VotingTest : public HopsodTest {
     }
     std::string state = absl::StrCat(now->DebugString(), "head ", meeting->last_event_seq());
     if (now->state() == v1::POLL_STATE_CLOSED) {
-      absl::StatusOr<v1::BallotList> ballots = ListBallots(a_->cast.chair, poll);
+      absl::StatusOr<v1::BallotList> ballots = PollCall(a_->cast.chair, &Voting::ListBallots, poll);
       EXPECT_OK(ballots);
       if (ballots.ok()) absl::StrAppend(&state, ballots->DebugString());
     }
@@ -150,13 +136,15 @@ TEST_F(VotingTest, NamedPollCountsLiveAndExplainsItsResult) {
   EXPECT_TRUE(poll.rule().fraction().strict());
   EXPECT_EQ(poll.rule().base(), v1::MAJORITY_BASE_VOTES_CAST);
   // Before it closes there is nothing to list.
-  EXPECT_TRUE(IsRefused(ListBallots(chair, poll).status(), Code::kFailedPrecondition, {"close"}));
+  EXPECT_TRUE(IsRefused(PollCall(chair, &Voting::ListBallots, poll).status(),
+                        Code::kFailedPrecondition, {"close"}));
 
   ASSERT_OK_AND_ASSIGN(poll, PollCall(chair, &Voting::OpenPoll, poll));
   EXPECT_EQ(poll.state(), v1::POLL_STATE_OPEN);
   EXPECT_EQ(poll.eligible(), 9);
   EXPECT_GT(poll.open_time().unix_micros(), 0);
-  EXPECT_TRUE(IsRefused(ListBallots(chair, poll).status(), Code::kFailedPrecondition, {"close"}));
+  EXPECT_TRUE(IsRefused(PollCall(chair, &Voting::ListBallots, poll).status(),
+                        Code::kFailedPrecondition, {"close"}));
   ASSERT_OK_AND_ASSIGN(std::vector<v1::MeetingEvent> events,
                        ReadLog(chair, a_->id(), before.last_event_seq()));
   ASSERT_EQ(events.size(), 2u);
@@ -230,7 +218,8 @@ TEST_F(VotingTest, NamedPollCountsLiveAndExplainsItsResult) {
             result.SerializeAsString());
 
   // The published list: every ballot with its voter, and who voted.
-  ASSERT_OK_AND_ASSIGN(v1::BallotList list, ListBallots(a_->cast.delegate, poll));
+  ASSERT_OK_AND_ASSIGN(v1::BallotList list,
+                       PollCall(a_->cast.delegate, &Voting::ListBallots, poll));
   ASSERT_EQ(list.ballots_size(), 9);
   std::map<std::string, std::string> voted_for;
   for (const v1::PublishedBallot& ballot : list.ballots()) {
@@ -352,7 +341,7 @@ TEST_F(VotingTest, ElectionsAndMultipleChoiceThroughTheApi) {
   EXPECT_EQ(Ids(closed.result().chosen_option_ids()), (Options{"1", "2"}));
   EXPECT_EQ(closed.result().outcome(), v1::POLL_OUTCOME_PASSED);
   // The named list gives each ballot's choices sorted.
-  ASSERT_OK_AND_ASSIGN(v1::BallotList list, ListBallots(a_->cast.guest, poll));
+  ASSERT_OK_AND_ASSIGN(v1::BallotList list, PollCall(a_->cast.guest, &Voting::ListBallots, poll));
   std::map<std::string, Options> by_voter;
   for (const v1::PublishedBallot& ballot : list.ballots()) {
     by_voter[ballot.voter_user_id()] = Ids(ballot.option_ids());
@@ -388,13 +377,13 @@ TEST_F(VotingTest, ProxyHolderVotesTwiceAndEachVoteCountsOnce) {
   ASSERT_OK_AND_ASSIGN(v1::Poll poll, CreateAndOpen(PollRequest("Thông qua biên bản kỳ họp trước",
                                                                 v1::POLL_KIND_YES_NO_ABSTAIN)));
   EXPECT_EQ(poll.eligible(), 5) << "four present, one by proxy";
-  ASSERT_OK_AND_ASSIGN(v1::MyVotingRights rights, MyRights(d1, poll));
+  ASSERT_OK_AND_ASSIGN(v1::MyVotingRights rights, PollCall(d1, &Voting::GetMyVotingRights, poll));
   ASSERT_EQ(rights.rights_size(), 2);
   std::map<std::string, bool> used;
   for (const v1::VotingRight& right : rights.rights())
     used[right.principal_user_id()] = right.voted();
   EXPECT_EQ(used, (std::map<std::string, bool>{{d1.user.id(), false}, {d4.user.id(), false}}));
-  ASSERT_OK_AND_ASSIGN(rights, MyRights(d2, poll));
+  ASSERT_OK_AND_ASSIGN(rights, PollCall(d2, &Voting::GetMyVotingRights, poll));
   ASSERT_EQ(rights.rights_size(), 1);
   EXPECT_EQ(rights.rights(0).principal_user_id(), d2.user.id());
 
@@ -418,7 +407,7 @@ TEST_F(VotingTest, ProxyHolderVotesTwiceAndEachVoteCountsOnce) {
   EXPECT_EQ(State(poll), after_arrival);
   ASSERT_OK_AND_ASSIGN(v1::Poll now, PollCall(d2, &Voting::GetPoll, poll));
   EXPECT_EQ(now.voted(), 2);
-  ASSERT_OK_AND_ASSIGN(rights, MyRights(d1, poll));
+  ASSERT_OK_AND_ASSIGN(rights, PollCall(d1, &Voting::GetMyVotingRights, poll));
   for (const v1::VotingRight& right : rights.rights()) EXPECT_TRUE(right.voted());
 
   ASSERT_OK(CastBallot(*members[0], poll, NewBallotId(), {"yes"}));
@@ -432,7 +421,7 @@ TEST_F(VotingTest, ProxyHolderVotesTwiceAndEachVoteCountsOnce) {
   EXPECT_EQ(CountsOf(closed.result().counts()),
             (std::map<std::string, int64_t>{{"yes", 3}, {"no", 1}, {"abstain", 1}}));
   EXPECT_EQ(closed.result().ballots(), 5);
-  ASSERT_OK_AND_ASSIGN(v1::BallotList list, ListBallots(d4, poll));
+  ASSERT_OK_AND_ASSIGN(v1::BallotList list, PollCall(d4, &Voting::ListBallots, poll));
   ASSERT_EQ(list.ballots_size(), 5);
   int by_proxy = 0;
   for (const v1::PublishedBallot& ballot : list.ballots()) {
@@ -593,7 +582,7 @@ TEST_F(VotingTest, BadBallotsAreRefusedAndStoreNothing) {
   EXPECT_TRUE(
       IsRefused(CastBallot(d1, unknown, good_id, {"yes"}).status(), Code::kNotFound, {"poll"}));
   EXPECT_EQ(State(poll), state) << "no refused ballot is stored";
-  ASSERT_OK_AND_ASSIGN(v1::MyVotingRights rights, MyRights(d1, poll));
+  ASSERT_OK_AND_ASSIGN(v1::MyVotingRights rights, PollCall(d1, &Voting::GetMyVotingRights, poll));
   ASSERT_EQ(rights.rights_size(), 1);
   EXPECT_FALSE(rights.rights(0).voted());
 
@@ -629,7 +618,7 @@ TEST_F(VotingTest, BadBallotsAreRefusedAndStoreNothing) {
   EXPECT_TRUE(IsRefused(PollCall(chair, &Voting::ClosePoll, poll).status(),
                         Code::kFailedPrecondition, {"already closed"}));
   EXPECT_EQ(State(poll), state);
-  ASSERT_OK_AND_ASSIGN(v1::BallotList list, ListBallots(chair, poll));
+  ASSERT_OK_AND_ASSIGN(v1::BallotList list, PollCall(chair, &Voting::ListBallots, poll));
   EXPECT_EQ(list.ballots_size(), 3);
 }
 
@@ -770,7 +759,7 @@ TEST_F(VotingTest, ClosingWhileBallotsArriveCountsExactlyTheAcknowledgedOnes) {
     }
   }
   EXPECT_EQ(closed->result().ballots(), static_cast<int64_t>(acknowledged.size()));
-  ASSERT_OK_AND_ASSIGN(v1::BallotList list, ListBallots(a_->cast.chair, poll));
+  ASSERT_OK_AND_ASSIGN(v1::BallotList list, PollCall(a_->cast.chair, &Voting::ListBallots, poll));
   std::set<std::string> listed;
   for (const v1::PublishedBallot& ballot : list.ballots()) listed.insert(ballot.voter_user_id());
   EXPECT_EQ(listed, acknowledged) << "every acknowledged ballot counted, no refused one";
@@ -826,15 +815,14 @@ TEST_F(VotingTest, TheChairDecidesATieWhenTheRuleSaysSo) {
 
 TEST_F(VotingTest, AMeetingWithAnOpenPollCannotEnd) {
   ASSERT_NO_FATAL_FAILURE(Convene(3));
-  ASSERT_OK_AND_ASSIGN(
-      v1::Poll poll,
-      CreateAndOpen(PollRequest("Thông qua biên bản phiên trước", v1::POLL_KIND_YES_NO_ABSTAIN)));
+  ASSERT_OK_AND_ASSIGN(v1::Poll poll, CreateAndOpen(PollRequest("Thông qua biên bản phiên trước",
+                                                                v1::POLL_KIND_YES_NO_ABSTAIN)));
   v1::MeetingLifecycleRequest end;
   end.set_meeting_id(a_->id());
   // Ballots and ClosePoll need a meeting in progress, so the poll would stay open for ever.
-  EXPECT_TRUE(IsRefused(
-      Call(*a_->cast.chair.meetings, &v1::MeetingService::Stub::EndMeeting, end).status(),
-      Code::kFailedPrecondition, {"Thông qua biên bản phiên trước"}));
+  EXPECT_TRUE(
+      IsRefused(Call(*a_->cast.chair.meetings, &v1::MeetingService::Stub::EndMeeting, end).status(),
+                Code::kFailedPrecondition, {"Thông qua biên bản phiên trước"}));
   ASSERT_OK_AND_ASSIGN(v1::Meeting meeting, GetMeeting(a_->cast.chair, a_->id()));
   EXPECT_EQ(meeting.state(), v1::MEETING_STATE_IN_PROGRESS);
   ASSERT_OK(PollCall(a_->cast.chair, &Voting::ClosePoll, poll));
