@@ -149,18 +149,12 @@ absl::Status RunBenchmark() {
     if (!result.ok()) return result;
     absl::StatusOr<Hopsod> hopsod = StartHopsod(data_dir, "127.0.0.1:0", tmp + "/hopsod.log");
     if (!hopsod.ok()) return hopsod.status();
-    absl::StatusOr<Assembly> assembly = MakeAssembly(*hopsod, kAdminPassword, voters);
-    if (!assembly.ok()) return assembly.status();
-    absl::StatusOr<VoteMeeting> meeting =
-        StartVoteMeeting(*hopsod, *assembly, "Kỳ họp thứ 22 Hội đồng nhân dân tỉnh khóa X");
-    if (!meeting.ok()) return meeting.status();
-    absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> channels =
-        Channels(*hopsod, absl::GetFlag(FLAGS_channels));
-    if (!channels.ok()) return channels.status();
-    absl::StatusOr<std::vector<CallRecord>> check_ins =
-        CheckInAll(*hopsod, *channels, *assembly, meeting->meeting_id);
-    if (!check_ins.ok()) return check_ins.status();
-    if (result = FirstError(*check_ins, "CheckIn"); !result.ok()) return result;
+    absl::StatusOr<ConvenedVoters> convened = ConveneVoters(
+        *hopsod, kAdminPassword, voters, absl::GetFlag(FLAGS_channels), "Kỳ họp thứ 22 Hội đồng nhân dân tỉnh khóa X");
+    if (!convened.ok()) return convened.status();
+    const Assembly* assembly = &convened->assembly;
+    const VoteMeeting* meeting = &convened->meeting;
+    const std::vector<std::shared_ptr<grpc::Channel>>* channels = &convened->channels;
     // The tablets' connections stay open; their streams exist only in B rounds.
     absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> screens =
         Channels(*hopsod, (tablet_count + per_channel - 1) / per_channel);

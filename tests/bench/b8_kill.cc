@@ -132,18 +132,15 @@ absl::Status RunBenchmark() {
     if (!hopsod.ok()) return hopsod.status();
     // Restarts listen where the first one did.
     const std::string address = hopsod->server.address;
-    absl::StatusOr<Assembly> assembly = MakeAssembly(*hopsod, kAdminPassword, voters);
-    if (!assembly.ok()) return assembly.status();
-    absl::StatusOr<VoteMeeting> meeting =
-        StartVoteMeeting(*hopsod, *assembly, "Kỳ họp bất thường Hội đồng nhân dân tỉnh");
-    if (!meeting.ok()) return meeting.status();
+    absl::StatusOr<ConvenedVoters> convened =
+        ConveneVoters(*hopsod, kAdminPassword, voters, absl::GetFlag(FLAGS_channels),
+                      "Kỳ họp bất thường Hội đồng nhân dân tỉnh");
+    if (!convened.ok()) return convened.status();
+    const Assembly* assembly = &convened->assembly;
+    const VoteMeeting* meeting = &convened->meeting;
+    // Every restart connects afresh.
     absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> channels =
-        Channels(*hopsod, absl::GetFlag(FLAGS_channels));
-    if (!channels.ok()) return channels.status();
-    absl::StatusOr<std::vector<CallRecord>> check_ins =
-        CheckInAll(*hopsod, *channels, *assembly, meeting->meeting_id);
-    if (!check_ins.ok()) return check_ins.status();
-    if (result = FirstError(*check_ins, "CheckIn"); !result.ok()) return result;
+        std::move(convened->channels);
     // A storm's length sets the range of the kill delays; every trial's storm
     // follows a restart, so this one does too.
     if (result = hopsod->server.process->Stop(); !result.ok()) return result;

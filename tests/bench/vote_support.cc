@@ -14,6 +14,7 @@
 #include "hopso/v1/auth.grpc.pb.h"
 #include "hopso/v1/directory.grpc.pb.h"
 #include "server/util/random_id.h"
+#include "server/util/status_macros.h"
 
 ABSL_FLAG(int, voters, 1000, "voters (delegates) in the meeting");
 ABSL_FLAG(int, channels, 10, "channels (connections) the voters' calls are spread over");
@@ -315,6 +316,20 @@ absl::StatusOr<std::vector<CallRecord>> CheckInAll(
                     stubs[i % stubs.size()]->async()->CheckIn(context, &requests[i], &records[i],
                                                               std::move(done));
                   });
+}
+
+absl::StatusOr<ConvenedVoters> ConveneVoters(const Hopsod& hopsod,
+                                             const std::string& admin_password, int voters,
+                                             int channel_count, const std::string& title) {
+  ConvenedVoters convened;
+  ASSIGN_OR_RETURN(convened.assembly, MakeAssembly(hopsod, admin_password, voters));
+  ASSIGN_OR_RETURN(convened.meeting, StartVoteMeeting(hopsod, convened.assembly, title));
+  ASSIGN_OR_RETURN(convened.channels, Channels(hopsod, channel_count));
+  ASSIGN_OR_RETURN(std::vector<CallRecord> check_ins,
+                   CheckInAll(hopsod, convened.channels, convened.assembly,
+                              convened.meeting.meeting_id));
+  RETURN_IF_ERROR(FirstError(check_ins, "CheckIn"));
+  return convened;
 }
 
 absl::StatusOr<int64_t> LastEventSeq(const Hopsod& hopsod, const Assembly& assembly,

@@ -137,6 +137,22 @@ absl::StatusOr<std::vector<CallRecord>> CheckInAll(
     const Hopsod& hopsod, const std::vector<std::shared_ptr<grpc::Channel>>& channels,
     const Assembly& assembly, const std::string& meeting_id);
 
+// What the vote benchmarks share: an assembly of `voters`, a meeting in
+// progress with all of them checked in, and `channel_count` load channels.
+struct ConvenedVoters {
+  Assembly assembly;
+  VoteMeeting meeting;
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+};
+
+// ConveneVoters
+//
+// MakeAssembly, StartVoteMeeting titled `title`, Channels, then CheckInAll;
+// the first check-in error, if any.
+absl::StatusOr<ConvenedVoters> ConveneVoters(const Hopsod& hopsod,
+                                             const std::string& admin_password, int voters,
+                                             int channel_count, const std::string& title);
+
 // LastEventSeq is the meeting's newest event sequence number.
 absl::StatusOr<int64_t> LastEventSeq(const Hopsod& hopsod, const Assembly& assembly,
                                      const std::string& meeting_id);
