@@ -635,23 +635,6 @@ std::string StampMatrix(const PoDoFo::PdfRect& box, int rotation, double w, doub
   return absl::StrFormat("%.4f %.4f %.4f %.4f %.3f %.3f cm", a, b, c, d, e, f);
 }
 
-// Finishes a painter however the drawing ends: PdfPainter's destructor
-// asserts that FinishPage was called.
-class FinishPainter {
- public:
-  explicit FinishPainter(PoDoFo::PdfPainter& painter) : painter_(painter) {}
-  ~FinishPainter() {
-    try {
-      if (painter_.GetPage() != nullptr) painter_.FinishPage();
-    } catch (const PoDoFo::PdfError&) {
-      // The stamp is being abandoned with the error that caused this.
-    }
-  }
-
- private:
-  PoDoFo::PdfPainter& painter_;
-};
-
 PoDoFo::PdfObject* NewContentStream(PoDoFo::PdfMemDocument& doc, const std::string& content) {
   PoDoFo::PdfObject* object = doc.GetObjects().CreateObject();
   object->GetStream()->Set(content.data(), static_cast<PoDoFo::pdf_long>(content.size()));
@@ -694,7 +677,7 @@ absl::Status StampFirstPage(const std::string& input_path, const std::string& ou
     const double h = qr;
     PoDoFo::PdfXObject stamp(PoDoFo::PdfRect(0, 0, w, h), &doc, "HopsoStamp");
     PoDoFo::PdfPainter painter;
-    FinishPainter finish(painter);
+    internal::FinishPainter finish(painter);
     painter.SetPage(&stamp);
     painter.SetColor(1, 1, 1);
     painter.Rectangle(0, 0, w, h);

@@ -21,6 +21,27 @@ inline constexpr double kPtPerMm = 72.0 / 25.4;
 inline constexpr int kQrQuietZoneModules = 4;
 inline double MmToPt(double mm) { return mm * kPtPerMm; }
 
+// FinishPainter
+//
+// Finishes a painter however the drawing ends: PdfPainter's destructor
+// asserts that FinishPage was called.
+class FinishPainter {
+ public:
+  explicit FinishPainter(PoDoFo::PdfPainter& painter) : painter_(painter) {}
+  ~FinishPainter() {
+    try {
+      if (painter_.GetPage() != nullptr) painter_.FinishPage();
+    } catch (const PoDoFo::PdfError&) {
+      // The drawing is being abandoned with the error that caused this.
+    }
+  }
+  FinishPainter(const FinishPainter&) = delete;
+  FinishPainter& operator=(const FinishPainter&) = delete;
+
+ private:
+  PoDoFo::PdfPainter& painter_;
+};
+
 // CheckFonts
 //
 // FAILED_PRECONDITION naming the Debian package unless the regular and bold
