@@ -3,7 +3,6 @@
 #include <utf8proc.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -12,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "pdf/internal/files.h"
 #include "pdf/internal/podofo_status.h"
 #include "pdf/internal/status_macros.h"
 
@@ -204,12 +204,7 @@ absl::Status WriteAnnotatedCopy(const std::string& input_path, const std::string
     std::remove(temp.c_str());
     return internal::PdfErrorToStatus(e, doing);
   }
-  if (std::rename(temp.c_str(), output_path.c_str()) != 0) {
-    const int err = errno;
-    std::remove(temp.c_str());
-    return absl::InternalError(absl::StrCat("renaming to ", output_path, ": ", std::strerror(err)));
-  }
-  return absl::OkStatus();
+  return internal::MoveIntoPlace(temp, output_path);
 }
 
 }  // namespace hopso::pdf

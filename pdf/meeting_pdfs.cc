@@ -1,10 +1,8 @@
 #include "pdf/meeting_pdfs.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -17,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "pdf/composer.h"
+#include "pdf/internal/files.h"
 #include "pdf/internal/layout.h"
 #include "pdf/internal/podofo_status.h"
 #include "pdf/internal/status_macros.h"
@@ -756,13 +755,7 @@ absl::Status StampFirstPage(const std::string& input_path, const std::string& ou
     std::remove(temp.c_str());
     return internal::PdfErrorToStatus(e, doing);
   }
-  if (std::rename(temp.c_str(), output_path.c_str()) != 0) {
-    const int err = errno;
-    std::remove(temp.c_str());
-    return absl::InternalError(
-        absl::StrCat("renaming to ", output_path, ": ", std::strerror(err)));
-  }
-  return absl::OkStatus();
+  return internal::MoveIntoPlace(temp, output_path);
 }
 
 }  // namespace hopso::pdf

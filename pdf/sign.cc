@@ -1,12 +1,8 @@
 #include "pdf/sign.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <utility>
 
 #include <openssl/cms.h>
@@ -19,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "pdf/composer.h"
+#include "pdf/internal/files.h"
 #include "pdf/internal/layout.h"
 #include "pdf/internal/podofo_status.h"
 #include "pdf/internal/status_macros.h"
@@ -159,17 +156,6 @@ bool HasField(PoDoFo::PdfMemDocument& doc, const PoDoFo::PdfObject* fields,
     if (HasField(doc, field->GetDictionary().GetKey("Kids"), name, depth + 1)) return true;
   }
   return false;
-}
-
-absl::Status FsyncFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    const int err = errno;
-    if (fd >= 0) ::close(fd);
-    return absl::InternalError(absl::StrCat("syncing ", path, ": ", std::strerror(err)));
-  }
-  ::close(fd);
-  return absl::OkStatus();
 }
 
 // Writes the signed copy to `temp`; the caller renames or removes it.
@@ -366,13 +352,11 @@ absl::Status SignPdf(const std::string& in_path, const std::string& out_path,
   } catch (const PoDoFo::PdfError& e) {
     status = internal::PdfErrorToStatus(e, doing);
   }
-  if (status.ok()) status = FsyncFile(temp);
-  if (status.ok() && std::rename(temp.c_str(), out_path.c_str()) != 0) {
-    const int err = errno;
-    status = absl::InternalError(absl::StrCat("renaming to ", out_path, ": ", std::strerror(err)));
+  if (!status.ok()) {
+    std::remove(temp.c_str());
+    return status;
   }
-  if (!status.ok()) std::remove(temp.c_str());
-  return status;
+  return internal::MoveIntoPlace(temp, out_path);
 }
 
 }  // namespace hopso::pdf

@@ -28,23 +28,6 @@ constexpr int kReceiptBytes = 10;
 
 int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
 
-// RFC 4648 base32 of a whole number of 5-byte groups (no padding needed).
-std::string Base32(absl::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  std::string out;
-  uint64_t buffer = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    buffer = (buffer << 8) | c;
-    bits += 8;
-    while (bits >= 5) {
-      out.push_back(kAlphabet[(buffer >> (bits - 5)) & 31]);
-      bits -= 5;
-    }
-  }
-  return out;
-}
-
 absl::Status CheckBallotId(absl::string_view id) {
   const bool ok =
       id.size() >= 22 && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char ch) {
@@ -216,7 +199,8 @@ absl::StatusOr<bool> StoreBallot(Transaction& tx, const v1::Poll& poll, absl::st
 }  // namespace
 
 std::string SecretBallotReceipt(absl::string_view poll_id, absl::string_view ballot_id) {
-  return Base32(Sha256(absl::StrCat("hopso-receipt", poll_id, ballot_id)).substr(0, kReceiptBytes));
+  return Base32Encode(
+      Sha256(absl::StrCat("hopso-receipt", poll_id, ballot_id)).substr(0, kReceiptBytes));
 }
 
 std::string SecretVoterRef(absl::string_view poll_id, absl::string_view ballot_id) {

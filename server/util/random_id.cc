@@ -20,21 +20,24 @@ std::string RandomBytes(size_t n) {
 }
 
 std::string NewId() {
-  static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
-  const std::string bytes = RandomBytes(10);
-  std::string id;
-  id.reserve(16);
+  // Lower case without look-alikes (no l, o, 0, 1), for ids people read out.
+  return Base32Encode(RandomBytes(10), "abcdefghijkmnpqrstuvwxyz23456789");
+}
+
+std::string Base32Encode(absl::string_view bytes, absl::string_view alphabet) {
+  std::string out;
+  out.reserve(bytes.size() * 8 / 5);
   uint32_t buffer = 0;
   int bits = 0;
   for (unsigned char c : bytes) {
     buffer = (buffer << 8) | c;
     bits += 8;
     while (bits >= 5) {
-      id.push_back(kAlphabet[(buffer >> (bits - 5)) & 31]);
+      out.push_back(alphabet[(buffer >> (bits - 5)) & 31]);
       bits -= 5;
     }
   }
-  return id;
+  return out;
 }
 
 std::string Base64UrlEncode(absl::string_view bytes) {

@@ -20,6 +20,13 @@ std::string NewId();
 // `n` bytes from the CSPRNG.
 std::string RandomBytes(size_t n);
 
+// Base32Encode
+//
+// Base32 of `bytes` (whose size is a multiple of 5, so no padding) in
+// `alphabet` of 32 characters; RFC 4648's upper-case alphabet by default.
+std::string Base32Encode(absl::string_view bytes,
+                         absl::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+
 // Base64UrlEncode / Base64UrlDecode
 //
 // Unpadded base64url, for tokens that travel in metadata.

@@ -30,5 +30,11 @@ TEST(Sha256, MatchesKnownVector) {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(Base32, MatchesRfc4648Vectors) {
+  EXPECT_EQ(Base32Encode("fooba"), "MZXW6YTB");
+  EXPECT_EQ(Base32Encode("foobarbaz!"), "MZXW6YTBOJRGC6RB");
+  EXPECT_EQ(Base32Encode(""), "");
+}
+
 }  // namespace
 }  // namespace hopso::server

@@ -37,27 +37,10 @@ namespace {
 using Voting = v1::VotingService::Stub;
 using Code = absl::StatusCode;
 
-// RFC 4648 base32, no padding.
-std::string Base32(absl::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char byte : bytes) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += kAlphabet[(buffer >> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += kAlphabet[(buffer << (5 - bits)) & 31];
-  return out;
-}
-
 // The receipt and the voter row's reference the brief defines for a ballot.
 std::string ExpectedReceipt(const std::string& poll_id, const std::string& ballot_id) {
-  return Base32(server::Sha256(absl::StrCat("hopso-receipt", poll_id, ballot_id)).substr(0, 10));
+  return server::Base32Encode(
+      server::Sha256(absl::StrCat("hopso-receipt", poll_id, ballot_id)).substr(0, 10));
 }
 std::string BallotRef(const std::string& poll_id, const std::string& ballot_id) {
   return server::Sha256(absl::StrCat("hopso-voter", poll_id, ballot_id));
