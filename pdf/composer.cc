@@ -284,6 +284,9 @@ absl::StatusOr<double> Composer::Paragraph(absl::string_view text, const TextSty
   if (layout.indent_mm + width > content_width_mm() + kEpsilonMm) {
     return absl::InvalidArgumentError("paragraph is wider than the content area");
   }
+  if (layout.indent_mm + layout.first_line_indent_mm < -kEpsilonMm) {
+    return absl::InvalidArgumentError("paragraph's first line starts left of the content area");
+  }
   ASSIGN_OR_RETURN(std::vector<Line> lines,
                    Wrap(text, style, width - layout.first_line_indent_mm, width));
   const double line_mm = LineHeightMm(style);

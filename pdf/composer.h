@@ -94,7 +94,8 @@ struct ParagraphLayout {
   double indent_mm = 0;
   // Width of the paragraph; 0 means up to the right margin.
   double width_mm = 0;
-  // Extra indent of the first line of each line of `text`.
+  // Extra indent of the first line of each line of `text`; negative, down to
+  // -indent_mm, for a hanging indent (numbered and dashed lists).
   double first_line_indent_mm = 0;
   // Space added below the paragraph.
   double space_after_mm = 0;
@@ -239,6 +240,7 @@ class Composer {
   // starting a new page whenever the next line would cross the bottom margin.
   // Returns the total height used (over all pages) and leaves the cursor under
   // the last line plus `layout.space_after_mm`.
+  // INVALID_ARGUMENT when the paragraph would stick out of the content area.
   absl::StatusOr<double> Paragraph(absl::string_view text, const TextStyle& style,
                                    const ParagraphLayout& layout = {});
 

@@ -160,6 +160,38 @@ TEST(Composer, ParagraphFlowsOntoNewPages) {
   EXPECT_THAT(PdfToText(path, 1), HasSubstr("Đoạn 1."));
 }
 
+TEST(Composer, NegativeFirstLineIndentHangsTheFirstLine) {
+  std::unique_ptr<Composer> c = NewComposer();
+  ASSERT_NE(c, nullptr);
+  const TextStyle style = {};
+  const ParagraphLayout hanging = {.indent_mm = 16, .first_line_indent_mm = -6};
+  const double rest_width = c->content_width_mm() - hanging.indent_mm;
+  // Words until the text is wider than the indented lines but still fits on
+  // the hanging first line, which is 6 mm wider.
+  std::string text = "1.";
+  for (int i = 0;; ++i) {
+    const std::string longer = absl::StrCat(text, " từ", i);
+    absl::StatusOr<double> width = c->TextWidthMm(longer, style);
+    ASSERT_TRUE(width.ok());
+    if (*width > rest_width - hanging.first_line_indent_mm) break;
+    text = longer;
+  }
+  absl::StatusOr<double> text_width = c->TextWidthMm(text, style);
+  ASSERT_TRUE(text_width.ok());
+  ASSERT_GT(*text_width, rest_width);
+
+  absl::StatusOr<double> hung = c->Paragraph(text, style, hanging);
+  ASSERT_TRUE(hung.ok()) << hung.status();
+  EXPECT_NEAR(*hung, Composer::LineHeightMm(style), 1e-6);
+  absl::StatusOr<double> flush = c->Paragraph(text, style, {.indent_mm = 16});
+  ASSERT_TRUE(flush.ok()) << flush.status();
+  EXPECT_NEAR(*flush, 2 * Composer::LineHeightMm(style), 1e-6);
+
+  // The first line may not start left of the margin.
+  EXPECT_EQ(c->Paragraph(text, style, {.indent_mm = 4, .first_line_indent_mm = -6}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(Composer, TableWrapsCellsAndRepeatsItsHeaderOnEachPage) {
   ScopedTempDir dir;
   std::unique_ptr<Composer> c = NewComposer();

@@ -10,7 +10,6 @@
 
 #include <podofo/podofo.h>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -23,7 +22,11 @@
 namespace hopso::pdf {
 namespace {
 
+using internal::BreakOrganisation;
+using internal::DrawDocumentHeader;
 using internal::MmToPt;
+using internal::PrintedQrSizeMm;
+using internal::Required;
 
 // Body text of administrative documents: 13 pt, justified, first line
 // indented 1 cm, 6 pt between paragraphs (Decree 30/2020/NĐ-CP, Appendix I).
@@ -31,99 +34,7 @@ constexpr TextStyle kBody = {.size_pt = 13, .align = Align::kJustify};
 constexpr ParagraphLayout kBodyLayout = {.first_line_indent_mm = 10, .space_after_mm = 2};
 constexpr TextStyle kTitle = {.size_pt = 14, .bold = true, .align = Align::kCenter};
 
-// Smallest module on paper. ~1 mm decodes from a 150 dpi scan and 0.3 mm
-// only at 300 dpi (STACK.md); 0.6 mm keeps a short locator's code near
-// kHandoutQrMinMm and still decodes from the tests' 150 dpi renders.
-constexpr double kMinPrintedModuleMm = 0.6;
 constexpr double kMaxHandoutQrMm = 45;
-
-// Widths of the two header columns, as fractions of the content width.
-constexpr double kHeaderLeftShare = 0.42;
-
-absl::Status Required(absl::string_view field, absl::string_view value) {
-  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  return absl::OkStatus();
-}
-
-// Lines of the issuing body: the custom break after "ỦY BAN NHÂN DÂN" or
-// "HỘI ĐỒNG NHÂN DÂN" unless the caller placed '\n' itself.
-std::string BreakOrganisation(const std::string& organisation) {
-  if (organisation.find('\n') != std::string::npos) return organisation;
-  for (absl::string_view prefix : {"ỦY BAN NHÂN DÂN ", "UỶ BAN NHÂN DÂN ", "HỘI ĐỒNG NHÂN DÂN "}) {
-    if (absl::StartsWith(organisation, prefix) && organisation.size() > prefix.size()) {
-      return absl::StrCat(prefix.substr(0, prefix.size() - 1), "\n",
-                          organisation.substr(prefix.size()));
-    }
-  }
-  return organisation;
-}
-
-// Draws the two-column header at the cursor and moves the cursor below it.
-absl::Status DrawDocumentHeader(Composer& c, const DocumentHeader& header) {
-  RETURN_IF_ERROR(Required("organisation", header.organisation));
-  const double left = c.content_left_mm();
-  const double left_width = c.content_width_mm() * kHeaderLeftShare;
-  const double right = left + left_width;
-  const double right_width = c.content_width_mm() - left_width;
-  const double top = c.cursor_mm();
-
-  // Issuing body, a short rule under it, then the number.
-  const TextStyle org_style = {.size_pt = 13, .bold = true, .align = Align::kCenter};
-  ASSIGN_OR_RETURN(double org_height, c.DrawTextBox(left, top, left_width,
-                                                    BreakOrganisation(header.organisation),
-                                                    org_style));
-  double y_left = top + org_height + 0.8;
-  const double rule = left_width / 3;
-  RETURN_IF_ERROR(c.DrawRule(left + (left_width - rule) / 2, y_left, rule, 0.5));
-  y_left += 2.5;
-  if (!header.number.empty()) {
-    ASSIGN_OR_RETURN(double number_height,
-                     c.DrawTextBox(left, y_left, left_width, header.number,
-                                   {.size_pt = 13, .align = Align::kCenter}));
-    y_left += number_height;
-  }
-
-  // National title and motto, the motto underlined by a rule as wide as it.
-  constexpr char kNation[] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
-  constexpr char kMotto[] = "Độc lập - Tự do - Hạnh phúc";
-  TextStyle nation_style = {.size_pt = 12.5, .bold = true, .align = Align::kCenter};
-  ASSIGN_OR_RETURN(double nation_width, c.TextWidthMm(kNation, nation_style));
-  if (nation_width > right_width) nation_style.size_pt *= right_width / nation_width;
-  const double centre = right + right_width / 2;
-  double y_right = top;
-  RETURN_IF_ERROR(c.DrawText(centre, y_right, kNation, nation_style));
-  y_right += Composer::LineHeightMm(nation_style);
-  const TextStyle motto_style = {.size_pt = 13, .bold = true, .align = Align::kCenter};
-  RETURN_IF_ERROR(c.DrawText(centre, y_right, kMotto, motto_style));
-  y_right += Composer::LineHeightMm(motto_style) + 0.8;
-  ASSIGN_OR_RETURN(double motto_width, c.TextWidthMm(kMotto, motto_style));
-  RETURN_IF_ERROR(c.DrawRule(centre - motto_width / 2, y_right, motto_width, 0.5));
-  y_right += 3;
-  if (!header.place_and_date.empty()) {
-    ASSIGN_OR_RETURN(double date_height,
-                     c.DrawTextBox(right, y_right, right_width, header.place_and_date,
-                                   {.size_pt = 13, .italic = true, .align = Align::kCenter}));
-    y_right += date_height;
-  }
-  c.SetCursor(std::max(y_left, y_right) + 8);
-  return absl::OkStatus();
-}
-
-// The space a printed QR code takes, quiet zone included: at least
-// `minimum_mm`, more when the payload needs so many modules that they would
-// drop below kMinPrintedModuleMm.
-absl::StatusOr<double> PrintedQrSizeMm(absl::string_view payload, double minimum_mm,
-                                       double maximum_mm) {
-  ASSIGN_OR_RETURN(int modules, QrModuleCount(payload, QrLevel::kQ));
-  const double size =
-      std::max(minimum_mm, (modules + 2 * internal::kQrQuietZoneModules) * kMinPrintedModuleMm);
-  if (size > maximum_mm) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "QR payload of ", payload.size(), " bytes needs a ", static_cast<int>(size),
-        " mm code; keep it to a short locator"));
-  }
-  return size;
-}
 
 int Depth(const std::string& number) {
   return static_cast<int>(std::count(number.begin(), number.end(), '.'));

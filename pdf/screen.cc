@@ -1,12 +1,7 @@
 #include "pdf/screen.h"
 
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <qpdf/Pl_Discard.hh>
@@ -23,6 +18,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <podofo/podofo.h>
@@ -36,20 +32,19 @@
 #include "absl/strings/string_view.h"
 #include "pdf/internal/layout.h"
 #include "pdf/internal/podofo_status.h"
+#include "pdf/internal/sandbox.h"
 #include "pdf/text.h"
 
 namespace hopso::pdf {
 namespace {
 
-// File descriptor of the result pipe in the child.
-constexpr int kResultFd = 3;
 constexpr size_t kMaxWarnings = 10;
 constexpr size_t kMaxTitleBytes = 1000;
 // Readers accept "%PDF-" anywhere in the first kilobyte.
 constexpr size_t kHeaderWindow = 1024;
 
-// What the child found, sent to the parent over the pipe as "key=value"
-// lines with C-escaped values.
+// What the child found, sent to the parent as "key=value" lines with
+// C-escaped values.
 struct ChildResult {
   // ok, damaged, encrypted, too_many_pages, out_of_memory or internal.
   std::string kind = "internal";
@@ -134,7 +129,7 @@ class DiscardContents : public QPDFObjectHandle::ParserCallbacks {
 };
 
 // The screening itself, in the child. Catches everything: an exception that
-// escaped would abort, and an abort reads as "crashed the reader".
+// escaped would read as a failure of the sandbox, not as a damaged PDF.
 ChildResult Screen(const std::string& path, const std::string& normalised_path,
                    const ScreenLimits& limits) {
   ChildResult r;
@@ -238,86 +233,6 @@ ChildResult Screen(const std::string& path, const std::string& normalised_path,
   return r;
 }
 
-bool WriteAll(int fd, const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
-
-bool SetLimit(int resource, rlim_t value) {
-  rlimit current;
-  if (getrlimit(resource, &current) != 0) return false;
-  // An unprivileged process can lower but not raise its hard limit.
-  const rlim_t limit = current.rlim_max == RLIM_INFINITY ? value : std::min(value, current.rlim_max);
-  const rlimit wanted = {limit, limit};
-  return setrlimit(resource, &wanted) == 0;
-}
-
-// Bytes of address space in use, from /proc/self/statm (in pages).
-int64_t AddressSpaceInUse() {
-  const int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  char buffer[128] = {};
-  const ssize_t n = read(fd, buffer, sizeof(buffer) - 1);
-  close(fd);
-  int64_t pages = 0;
-  if (n <= 0 || !absl::SimpleAtoi(absl::string_view(buffer, strcspn(buffer, " ")), &pages)) {
-    return 0;
-  }
-  return pages * sysconf(_SC_PAGESIZE);
-}
-
-// The child: sandbox, screen, report, exit. Never returns.
-[[noreturn]] void RunChild(int result_fd, pid_t parent, const std::string& path,
-                           const std::string& normalised_path, const ScreenLimits& limits) {
-  // Die with the server rather than outlive it.
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(1);
-
-  // Default signal handling: a crash must end this process, not run a
-  // handler the server installed.
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
-  }
-
-  // Only the result pipe stays open, as fd 3; 0-2 are /dev/null so nothing
-  // the libraries print can reach the server's stdout or stderr.
-  const int result = fcntl(result_fd, F_DUPFD, 10);
-  const int null = open("/dev/null", O_RDWR);
-  if (result < 0 || null < 0) _exit(2);
-  for (int fd = 0; fd <= 2; ++fd) dup2(null, fd);
-  if (dup2(result, kResultFd) != kResultFd) _exit(2);
-  if (close_range(kResultFd + 1, ~0U, 0) != 0) {
-    for (int fd = kResultFd + 1; fd < 65536; ++fd) close(fd);
-  }
-
-  ChildResult r;
-  const int64_t cpu_seconds =
-      static_cast<int64_t>(std::ceil(absl::ToDoubleSeconds(limits.time_limit))) + 1;
-  const bool limited =
-      SetLimit(RLIMIT_CORE, 0) && SetLimit(RLIMIT_CPU, static_cast<rlim_t>(cpu_seconds)) &&
-      SetLimit(RLIMIT_STACK, static_cast<rlim_t>(limits.stack_bytes)) &&
-      SetLimit(RLIMIT_FSIZE, static_cast<rlim_t>(4 * limits.max_bytes)) &&
-      SetLimit(RLIMIT_NOFILE, 64) &&
-      SetLimit(RLIMIT_AS, static_cast<rlim_t>(AddressSpaceInUse() + limits.memory_bytes));
-  if (!limited) {
-    r.detail = absl::StrCat("setting resource limits: ", std::strerror(errno));
-  } else {
-    internal::SilencePodofo();
-    r = Screen(path, normalised_path, limits);
-  }
-  WriteAll(kResultFd, Serialize(r));
-  _exit(0);
-}
-
 std::string Megabytes(int64_t bytes) {
   const double mb = static_cast<double>(bytes) / (1 << 20);
   return mb == std::floor(mb) ? absl::StrCat(static_cast<int64_t>(mb)) : absl::StrCat(mb);
@@ -357,79 +272,46 @@ absl::StatusOr<ScreenReport> ScreenUpload(const std::string& path, const ScreenL
 
   const std::string normalised_path = absl::StrCat(path, ".normalised.pdf");
   unlink(normalised_path.c_str());
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) {
-    return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
-  }
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) {
-    const int err = errno;
-    close(fds[0]);
-    close(fds[1]);
-    return absl::InternalError(absl::StrCat("fork: ", std::strerror(err)));
-  }
-  if (pid == 0) {
-    close(fds[0]);
-    RunChild(fds[1], parent, path, normalised_path, limits);
-  }
-  close(fds[1]);
-
-  // Read the result until the child closes the pipe or time runs out.
-  const absl::Time deadline = absl::Now() + limits.time_limit;
-  std::string output;
-  bool timed_out = false;
-  for (;;) {
-    const absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) {
-      timed_out = true;
-      break;
-    }
-    pollfd p = {fds[0], POLLIN, 0};
-    const int ready = poll(&p, 1, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready == 0) continue;  // Re-check the deadline.
-    char buffer[4096];
-    const ssize_t n = read(fds[0], buffer, sizeof(buffer));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    output.append(buffer, static_cast<size_t>(n));
-    // A hostile child cannot fill our memory: results are small.
-    if (output.size() > (1 << 20)) break;
-  }
-  close(fds[0]);
-  if (timed_out) kill(pid, SIGKILL);
-  int wait_status = 0;
-  pid_t waited;
-  do {
-    waited = waitpid(pid, &wait_status, 0);
-  } while (waited < 0 && errno == EINTR);
+  internal::SandboxLimits sandbox;
+  sandbox.time_limit = limits.time_limit;
+  sandbox.memory_bytes = limits.memory_bytes;
+  sandbox.stack_bytes = limits.stack_bytes;
+  sandbox.file_bytes = 4 * limits.max_bytes;
+  internal::SandboxResult run =
+      internal::RunSandboxed(sandbox, [&]() -> absl::StatusOr<std::string> {
+        internal::SilencePodofo();
+        return Serialize(Screen(path, normalised_path, limits));
+      });
 
   auto fail = [&](absl::Status status) -> absl::StatusOr<ScreenReport> {
     unlink(normalised_path.c_str());
     return status;
   };
-  const std::string too_long = absl::StrCat("the PDF took too long to read (over ",
-                                            Seconds(limits.time_limit), " s); it may be malformed");
-  if (timed_out) return fail(absl::InvalidArgumentError(too_long));
-  if (waited == pid && WIFSIGNALED(wait_status)) {
-    const int sig = WTERMSIG(wait_status);
-    if (sig == SIGXCPU) return fail(absl::InvalidArgumentError(too_long));
-    if (sig == SIGXFSZ) {
-      return fail(absl::ResourceExhaustedError(absl::StrCat(
-          "the normalised PDF would be over ", Megabytes(4 * limits.max_bytes), " MB")));
-    }
-    return fail(absl::InvalidArgumentError(
-        absl::StrCat("the PDF crashed the reader (signal ", sig, ", ", sigdescr_np(sig),
-                     "); it is malformed or hostile and was not accepted")));
-  }
   ChildResult r;
-  if (!Parse(output, &r)) {
-    return fail(absl::InternalError(
-        waited == pid && WIFEXITED(wait_status)
-            ? absl::StrCat("screening ended without a result (exit status ",
-                           WEXITSTATUS(wait_status), ")")
-            : "screening ended without a result"));
+  switch (run.end) {
+    case internal::SandboxEnd::kFinished:
+      if (!run.value.ok() || !Parse(*run.value, &r)) {
+        return fail(absl::InternalError("screening ended without a result"));
+      }
+      break;
+    case internal::SandboxEnd::kTimedOut:
+      return fail(absl::InvalidArgumentError(absl::StrCat("the PDF took too long to read (over ",
+                                                          Seconds(limits.time_limit),
+                                                          " s); it may be malformed")));
+    case internal::SandboxEnd::kFileTooBig:
+      return fail(absl::ResourceExhaustedError(
+          absl::StrCat("the normalised PDF would be over ", Megabytes(sandbox.file_bytes), " MB")));
+    case internal::SandboxEnd::kCrashed:
+      return fail(absl::InvalidArgumentError(absl::StrCat(
+          "the PDF crashed the reader (signal ", run.signal, ", ", sigdescr_np(run.signal),
+          "); it is malformed or hostile and was not accepted")));
+    case internal::SandboxEnd::kOutOfMemory:
+      r.kind = "out_of_memory";
+      break;
+    case internal::SandboxEnd::kResultTooBig:
+    case internal::SandboxEnd::kFailed:
+      return fail(
+          absl::InternalError(absl::StrCat("screening failed: ", run.value.status().message())));
   }
   if (r.kind == "damaged") {
     return fail(absl::InvalidArgumentError(absl::StrCat("the PDF is damaged: ", r.detail)));

@@ -23,8 +23,8 @@
 namespace hopso::pdf {
 namespace {
 
-// Bytes reserved for the DER CMS in /Contents: room for a chain and, later,
-// an RFC 3161 timestamp token (B-T).
+// Bytes reserved for the DER CMS in /Contents: room for a chain and an
+// RFC 3161 timestamp token (B-T) with the TSA's own chain.
 constexpr size_t kSignatureBytes = 16384;
 constexpr double kAppearanceFontPt = 10;
 constexpr double kAppearancePaddingPt = 4;
@@ -86,8 +86,11 @@ absl::StatusOr<std::string> SignedAttributesDer(CMS_SignerInfo* si) {
 
 // The CMS SignedData (DER) over `content`: detached, SHA-256, signed
 // attributes content-type, message-digest and signing-certificate-v2 and no
-// signing-time; the signature value comes from `key`.
-absl::StatusOr<std::string> BuildCms(const std::string& content, SignatureKey& key) {
+// signing-time; the signature value comes from `key`. With an `authority`,
+// its token over the signature value is the unsigned attribute
+// id-aa-signatureTimeStampToken (PAdES B-T; RFC 3161 appendix A).
+absl::StatusOr<std::string> BuildCms(const std::string& content, SignatureKey& key,
+                                     TimestampAuthority* authority) {
   ERR_clear_error();
   X509* cert = key.certificate();
   if (cert == nullptr) return absl::InvalidArgumentError("the signing key has no certificate");
@@ -133,6 +136,14 @@ absl::StatusOr<std::string> BuildCms(const std::string& content, SignatureKey& k
       ASN1_STRING_set(value, signature.data(), static_cast<int>(signature.size())) != 1) {
     return OpenSslError("setting the signature value");
   }
+  if (authority != nullptr) {
+    ASSIGN_OR_RETURN(const std::string token, authority->Timestamp(signature));
+    // A SEQUENCE attribute value is stored as its whole DER encoding.
+    if (CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
+                                      token.data(), static_cast<int>(token.size())) != 1) {
+      return OpenSslError("adding the timestamp token");
+    }
+  }
   unsigned char* der = nullptr;
   const int len = i2d_CMS_ContentInfo(cms.get(), &der);
   if (len <= 0) return OpenSslError("encoding the CMS");
@@ -162,7 +173,7 @@ bool HasField(PoDoFo::PdfMemDocument& doc, const PoDoFo::PdfObject* fields,
 absl::Status WriteSigned(const std::string& in_path, const std::string& temp,
                          const std::string& field_name, const SignatureAppearance& appearance,
                          const std::vector<std::string>& lines, SignatureKey& key,
-                         const std::string& doing) {
+                         TimestampAuthority* timestamp_authority, const std::string& doing) {
   PoDoFo::PdfMemDocument doc;
   doc.Load(in_path.c_str(), /*bForUpdate=*/true);
   if (doc.GetEncrypted()) {
@@ -253,11 +264,12 @@ absl::Status WriteSigned(const std::string& in_path, const std::string& temp,
   for (size_t n; (n = signer.ReadForSignature(buf.data(), buf.size())) > 0;) {
     content.append(buf.data(), n);
   }
-  ASSIGN_OR_RETURN(const std::string der, BuildCms(content, key));
+  ASSIGN_OR_RETURN(const std::string der, BuildCms(content, key, timestamp_authority));
   if (der.size() > kSignatureBytes) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat(doing, ": the signature (", der.size(), " bytes) exceeds the ",
-                     kSignatureBytes, " reserved"));
+    return absl::ResourceExhaustedError(absl::StrCat(
+        doing, ": the signature", timestamp_authority != nullptr ? " with its timestamp" : "",
+        " is ", der.size(), " bytes, more than the ", kSignatureBytes,
+        " reserved for it in the PDF"));
   }
   signer.SetSignature(PoDoFo::PdfData(der.data(), der.size()));
   signer.Flush();
@@ -335,7 +347,7 @@ absl::StatusOr<std::vector<std::string>> AppearanceLines(const SignatureAppearan
 
 absl::Status SignPdf(const std::string& in_path, const std::string& out_path,
                      const std::string& field_name, const SignatureAppearance& appearance,
-                     SignatureKey& key) {
+                     SignatureKey& key, TimestampAuthority* timestamp_authority) {
   internal::SilencePodofo();
   const std::string doing = absl::StrCat("signing ", in_path);
   if (field_name.empty() ||
@@ -348,7 +360,8 @@ absl::Status SignPdf(const std::string& in_path, const std::string& out_path,
   const std::string temp = absl::StrCat(out_path, ".part");
   absl::Status status;
   try {
-    status = WriteSigned(in_path, temp, field_name, appearance, lines, key, doing);
+    status =
+        WriteSigned(in_path, temp, field_name, appearance, lines, key, timestamp_authority, doing);
   } catch (const PoDoFo::PdfError& e) {
     status = internal::PdfErrorToStatus(e, doing);
   }

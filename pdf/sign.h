@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "pdf/timestamp.h"
 
 namespace hopso::pdf {
 
@@ -94,11 +95,15 @@ absl::StatusOr<std::vector<std::string>> AppearanceLines(const SignatureAppearan
 // cannot be opened; INVALID_ARGUMENT for an unreadable PDF, a page it does
 // not have, an empty or non-ASCII field name or invalid UTF-8;
 // FAILED_PRECONDITION for an encrypted PDF or missing fonts; the key's own
-// status when signing fails. Only for files Hopso stored (PoDoFo parses them
-// in this process).
+// status when signing fails; the authority's status (UNAVAILABLE) when a
+// timestamp was asked for and could not be had. Only for files Hopso stored
+// (PoDoFo parses them in this process).
+//
+// With a `timestamp_authority` the signature is PAdES B-T: the signer's
+// unsigned attributes carry an RFC 3161 token over its signature value.
 absl::Status SignPdf(const std::string& in_path, const std::string& out_path,
                      const std::string& field_name, const SignatureAppearance& appearance,
-                     SignatureKey& key);
+                     SignatureKey& key, TimestampAuthority* timestamp_authority = nullptr);
 
 }  // namespace hopso::pdf
 

@@ -1,7 +1,8 @@
 // SignPdf checked by oracles that share no code with it: poppler's pdfsig
 // (signature validity, whole-document coverage), `openssl cms -verify` and
 // `-cmsout -print` on the CMS cut out of the file by its /ByteRange, and
-// pdftotext for the visible block. The CA and keys are made here.
+// pdftotext for the visible block; for B-T, `openssl ts -verify` of the
+// token against the signature value. Keys come from pdf/internal/test_keys.h.
 #include "pdf/sign.h"
 
 #include <filesystem>
@@ -9,82 +10,40 @@
 #include <string>
 #include <vector>
 
-#include <openssl/bn.h>
-#include <openssl/ec.h>
+#include <openssl/cms.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rsa.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "pdf/internal/test_keys.h"
 #include "pdf/internal/test_tools.h"
 
 namespace hopso::pdf {
 namespace {
 
+using ::hopso::pdf::testing::InProcessTsa;
+using ::hopso::pdf::testing::MakeCaCert;
+using ::hopso::pdf::testing::MakeEcKey;
+using ::hopso::pdf::testing::MakeRsaKey;
+using ::hopso::pdf::testing::MakeSignerCert;
+using ::hopso::pdf::testing::MakeTestPki;
 using ::hopso::pdf::testing::PdfToText;
+using ::hopso::pdf::testing::Pem;
+using ::hopso::pdf::testing::PkeyPtr;
 using ::hopso::pdf::testing::ReadFileOrDie;
 using ::hopso::pdf::testing::RunCommand;
 using ::hopso::pdf::testing::ScopedTempDir;
+using ::hopso::pdf::testing::TestPki;
 using ::hopso::pdf::testing::WriteFileOrDie;
 using ::hopso::pdf::testing::WriteSimplePdf;
+using ::hopso::pdf::testing::X509Ptr;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-void AddExt(X509* cert, X509* issuer, int nid, const char* value) {
-  X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-  ASSERT_NE(ext, nullptr) << value;
-  X509_add_ext(cert, ext, -1);
-  X509_EXTENSION_free(ext);
-}
-
-// A certificate for `key` signed by `issuer_key` (self-signed when `issuer`
-// is null), valid from a day ago for a year.
-X509* MakeCert(const std::string& cn, EVP_PKEY* key, X509* issuer, EVP_PKEY* issuer_key,
-               bool ca, long serial) {
-  X509* cert = X509_new();
-  X509_set_version(cert, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), serial);
-  X509_gmtime_adj(X509_getm_notBefore(cert), -86400);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 365L * 86400);
-  X509_set_pubkey(cert, key);
-  X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("VN"),
-                             -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
-  X509* signer = issuer != nullptr ? issuer : cert;
-  X509_set_issuer_name(cert, X509_get_subject_name(signer));
-  AddExt(cert, signer, NID_subject_key_identifier, "hash");
-  AddExt(cert, signer, NID_authority_key_identifier, "keyid:always");
-  if (ca) {
-    AddExt(cert, signer, NID_basic_constraints, "critical,CA:TRUE");
-    AddExt(cert, signer, NID_key_usage, "critical,keyCertSign,cRLSign");
-  } else {
-    AddExt(cert, signer, NID_basic_constraints, "critical,CA:FALSE");
-    AddExt(cert, signer, NID_key_usage, "critical,digitalSignature,nonRepudiation");
-  }
-  EXPECT_GT(X509_sign(cert, issuer_key, EVP_sha256()), 0);
-  return cert;
-}
-
-std::string Pem(X509* cert) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_X509(bio, cert);
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(n));
-  BIO_free(bio);
-  return out;
-}
 
 // One signature as written in the file.
 struct FoundSignature {
@@ -139,6 +98,56 @@ int Count(const std::string& haystack, const std::string& needle) {
   return n;
 }
 
+// A signer's signature value and the id-aa-signatureTimeStampToken values
+// in its unsigned attributes (DER), read from the CMS with OpenSSL.
+struct SignerTimestamps {
+  std::string signature_value;
+  std::vector<std::string> tokens;
+};
+
+SignerTimestamps ReadSignerTimestamps(const std::string& cms_der) {
+  SignerTimestamps out;
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(cms_der.data());
+  std::unique_ptr<CMS_ContentInfo, decltype(&CMS_ContentInfo_free)> cms(
+      d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(cms_der.size())), &CMS_ContentInfo_free);
+  if (cms == nullptr) return out;
+  STACK_OF(CMS_SignerInfo)* signers = CMS_get0_SignerInfos(cms.get());
+  if (signers == nullptr || sk_CMS_SignerInfo_num(signers) != 1) return out;
+  CMS_SignerInfo* si = sk_CMS_SignerInfo_value(signers, 0);
+  const ASN1_OCTET_STRING* value = CMS_SignerInfo_get0_signature(si);
+  out.signature_value.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+                             static_cast<size_t>(ASN1_STRING_length(value)));
+  for (int loc = -1;
+       (loc = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, loc)) >= 0;) {
+    X509_ATTRIBUTE* attr = CMS_unsigned_get_attr(si, loc);
+    for (int i = 0; i < X509_ATTRIBUTE_count(attr); ++i) {
+      const ASN1_TYPE* type = X509_ATTRIBUTE_get0_type(attr, i);
+      if (type->type != V_ASN1_SEQUENCE) continue;
+      out.tokens.emplace_back(reinterpret_cast<const char*>(type->value.sequence->data),
+                              static_cast<size_t>(type->value.sequence->length));
+    }
+  }
+  return out;
+}
+
+std::string Sha256Hex(absl::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), len));
+}
+
+// An authority whose token is too big for the space reserved in the PDF.
+class HugeTokenAuthority : public TimestampAuthority {
+ public:
+  absl::StatusOr<std::string> Timestamp(absl::string_view) override {
+    // SEQUENCE { OCTET STRING of 20000 bytes }
+    std::string token = "\x30\x82\x4e\x24\x04\x82\x4e\x20";
+    token.append(20000, 'x');
+    return token;
+  }
+};
+
 int64_t VietnamMicros(int y, int mo, int d, int h, int mi) {
   return absl::ToUnixMicros(
       absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), absl::FixedTimeZone(7 * 3600)));
@@ -146,29 +155,34 @@ int64_t VietnamMicros(int y, int mo, int d, int h, int mi) {
 
 class SignPdfTest : public ::testing::Test {
  protected:
+  // Made once for the suite: RSA key generation is slow.
+  struct Keys {
+    TestPki pki = MakeTestPki();  // the CA and a TSA under it
+    PkeyPtr chair_key = MakeRsaKey();
+    X509Ptr chair_cert =
+        MakeSignerCert("Phan Minh Khoa", chair_key.get(), pki.ca.get(), pki.ca_key.get());
+    PkeyPtr secretary_key = MakeEcKey();
+    X509Ptr secretary_cert =
+        MakeSignerCert("Lê Thị Hồng", secretary_key.get(), pki.ca.get(), pki.ca_key.get());
+  };
+  static void SetUpTestSuite() { keys_ = new Keys; }
+  static void TearDownTestSuite() {
+    delete keys_;
+    keys_ = nullptr;
+  }
+  static X509* ca() { return keys_->pki.ca.get(); }
+  static EVP_PKEY* ca_key() { return keys_->pki.ca_key.get(); }
+
   void SetUp() override {
-    ca_key_ = EVP_RSA_gen(2048);
-    ca_ = MakeCert("Hopso Test CA", ca_key_, nullptr, ca_key_, true, 1);
-    chair_key_ = EVP_RSA_gen(2048);
-    chair_cert_ = MakeCert("Phan Minh Khoa", chair_key_, ca_, ca_key_, false, 2);
-    secretary_key_ = EVP_EC_gen("P-256");
-    secretary_cert_ = MakeCert("Lê Thị Hồng", secretary_key_, ca_, ca_key_, false, 3);
-    ASSERT_NE(secretary_key_, nullptr);
-    WriteFileOrDie(dir_.File("ca.pem"), Pem(ca_));
-    auto chair = LocalKey::Create(chair_key_, chair_cert_);
+    WriteFileOrDie(dir_.File("ca.pem"), Pem(ca()));
+    auto chair = LocalKey::Create(keys_->chair_key.get(), keys_->chair_cert.get());
     ASSERT_TRUE(chair.ok()) << chair.status();
     chair_ = std::move(*chair);
-    auto secretary = LocalKey::Create(secretary_key_, secretary_cert_);
+    auto secretary = LocalKey::Create(keys_->secretary_key.get(), keys_->secretary_cert.get());
     ASSERT_TRUE(secretary.ok()) << secretary.status();
     secretary_ = std::move(*secretary);
     input_ = dir_.File("minutes.pdf");
     WriteSimplePdf(input_, "Bien ban hop Hoi dong");
-  }
-  void TearDown() override {
-    chair_.reset();
-    secretary_.reset();
-    for (X509* c : {ca_, chair_cert_, secretary_cert_}) X509_free(c);
-    for (EVP_PKEY* k : {ca_key_, chair_key_, secretary_key_}) EVP_PKEY_free(k);
   }
 
   SignatureAppearance Chair() const {
@@ -215,17 +229,27 @@ class SignPdfTest : public ::testing::Test {
         .output;
   }
 
+  // `openssl ts -verify` of `token` against SHA-256(`data`) (the digest
+  // given in hex), trusting only the test CA; its output in *output.
+  bool TimestampVerifies(const std::string& token, absl::string_view data, int index,
+                         std::string* output) {
+    const std::string file = dir_.File(absl::StrCat("token", index, ".der"));
+    WriteFileOrDie(file, token);
+    const auto r = RunCommand({"openssl", "ts", "-verify", "-digest", Sha256Hex(data), "-in", file,
+                               "-token_in", "-CAfile", dir_.File("ca.pem")},
+                              true);
+    *output = r.output;
+    return r.exit_code == 0 && r.output.find("Verification: OK") != std::string::npos;
+  }
+
   ScopedTempDir dir_;
-  EVP_PKEY* ca_key_ = nullptr;
-  X509* ca_ = nullptr;
-  EVP_PKEY* chair_key_ = nullptr;
-  X509* chair_cert_ = nullptr;
-  EVP_PKEY* secretary_key_ = nullptr;
-  X509* secretary_cert_ = nullptr;
+  static Keys* keys_;
   std::unique_ptr<LocalKey> chair_;
   std::unique_ptr<LocalKey> secretary_;
   std::string input_;
 };
+
+SignPdfTest::Keys* SignPdfTest::keys_ = nullptr;
 
 TEST_F(SignPdfTest, OneSignatureIsValidPadesBaselineB) {
   const std::string out = dir_.File("signed1.pdf");
@@ -347,11 +371,11 @@ TEST_F(SignPdfTest, EncryptedInputIsFailedPrecondition) {
 }
 
 TEST_F(SignPdfTest, ChainCertificatesAreEmbedded) {
-  EVP_PKEY* sub_key = EVP_EC_gen("P-256");
-  X509* sub = MakeCert("Hopso Test Sub CA", sub_key, ca_, ca_key_, true, 10);
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  X509* cert = MakeCert("Lê Thị Hồng", key, sub, sub_key, false, 11);
-  auto local = LocalKey::Create(key, cert, {sub});
+  const PkeyPtr sub_key = MakeEcKey();
+  const X509Ptr sub = MakeCaCert("Hopso Test Sub CA", sub_key.get(), ca(), ca_key());
+  const PkeyPtr key = MakeEcKey();
+  const X509Ptr cert = MakeSignerCert("Lê Thị Hồng", key.get(), sub.get(), sub_key.get());
+  auto local = LocalKey::Create(key.get(), cert.get(), {sub.get()});
   ASSERT_TRUE(local.ok()) << local.status();
   const std::string out = dir_.File("chain.pdf");
   const absl::Status status = SignPdf(input_, out, "ThuKy", Secretary(), **local);
@@ -363,11 +387,89 @@ TEST_F(SignPdfTest, ChainCertificatesAreEmbedded) {
   EXPECT_TRUE(OpenSslVerify(sigs[0], 0, &output)) << output;
   const auto pdfsig = RunCommand({"pdfsig", out}, true);
   EXPECT_EQ(Count(pdfsig.output, "Signature is Valid."), 1) << pdfsig.output;
-  local->reset();
-  X509_free(cert);
-  X509_free(sub);
-  EVP_PKEY_free(key);
-  EVP_PKEY_free(sub_key);
+}
+
+TEST_F(SignPdfTest, BaselineTCarriesATokenOverTheSignatureValue) {
+  InProcessTsa tsa(keys_->pki.tsa.get(), keys_->pki.tsa_key.get());
+  const std::string out = dir_.File("signed1.pdf");
+  const absl::Status status = SignPdf(input_, out, "ChuToa", Chair(), *chair_, &tsa);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(tsa.issued(), 1);
+  const auto pdfsig = RunCommand({"pdfsig", out}, true);
+  EXPECT_EQ(Count(pdfsig.output, "Signature is Valid."), 1) << pdfsig.output;
+  EXPECT_THAT(pdfsig.output, HasSubstr("ETSI.CAdES.detached"));
+  EXPECT_THAT(pdfsig.output, HasSubstr("Total document signed"));
+  const std::vector<FoundSignature> sigs = FindSignatures(ReadFileOrDie(out));
+  ASSERT_EQ(sigs.size(), 1u);
+  std::string output;
+  EXPECT_TRUE(OpenSslVerify(sigs[0], 0, &output)) << output;
+  const std::string printed = CmsPrint(sigs[0], 0);
+  const size_t unsigned_attrs = printed.find("unsignedAttrs");
+  ASSERT_NE(unsigned_attrs, std::string::npos) << printed;
+  EXPECT_THAT(printed.substr(unsigned_attrs), HasSubstr("id-smime-aa-timeStampToken"));
+  // The token's own SignerInfo may have a signing time; ours still has none.
+  EXPECT_THAT(printed.substr(0, unsigned_attrs), Not(HasSubstr("signingTime")));
+  const SignerTimestamps found = ReadSignerTimestamps(sigs[0].cms_der);
+  ASSERT_EQ(found.tokens.size(), 1u);
+  ASSERT_FALSE(found.signature_value.empty());
+  EXPECT_TRUE(TimestampVerifies(found.tokens[0], found.signature_value, 0, &output)) << output;
+  // The oracle does look at the imprint: the signed bytes are not what was stamped.
+  EXPECT_FALSE(TimestampVerifies(found.tokens[0], sigs[0].signed_bytes, 1, &output)) << output;
+}
+
+TEST_F(SignPdfTest, ChairThenSecretaryBaselineTBothValid) {
+  InProcessTsa tsa(keys_->pki.tsa.get(), keys_->pki.tsa_key.get());
+  const std::string once = dir_.File("signed1.pdf");
+  const std::string twice = dir_.File("signed2.pdf");
+  ASSERT_TRUE(SignPdf(input_, once, "ChuToa", Chair(), *chair_, &tsa).ok());
+  const absl::Status status = SignPdf(once, twice, "ThuKy", Secretary(), *secretary_, &tsa);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(tsa.issued(), 2);
+  const auto pdfsig = RunCommand({"pdfsig", twice}, true);
+  EXPECT_EQ(Count(pdfsig.output, "Signature is Valid."), 2) << pdfsig.output;
+  EXPECT_EQ(Count(pdfsig.output, "ETSI.CAdES.detached"), 2) << pdfsig.output;
+  const std::vector<FoundSignature> sigs = FindSignatures(ReadFileOrDie(twice));
+  ASSERT_EQ(sigs.size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    std::string output;
+    EXPECT_TRUE(OpenSslVerify(sigs[i], i, &output)) << i << ": " << output;
+    const SignerTimestamps found = ReadSignerTimestamps(sigs[i].cms_der);
+    ASSERT_EQ(found.tokens.size(), 1u) << i;
+    EXPECT_TRUE(TimestampVerifies(found.tokens[0], found.signature_value, i, &output))
+        << i << ": " << output;
+  }
+  std::string check;
+  EXPECT_TRUE(::hopso::pdf::testing::QpdfCheck(twice, &check)) << check;
+}
+
+TEST_F(SignPdfTest, WithoutAuthorityThereIsNoToken) {
+  const std::string out = dir_.File("signed1.pdf");
+  ASSERT_TRUE(SignPdf(input_, out, "ChuToa", Chair(), *chair_).ok());
+  const std::vector<FoundSignature> sigs = FindSignatures(ReadFileOrDie(out));
+  ASSERT_EQ(sigs.size(), 1u);
+  EXPECT_THAT(CmsPrint(sigs[0], 0), Not(HasSubstr("id-smime-aa-timeStampToken")));
+  EXPECT_TRUE(ReadSignerTimestamps(sigs[0].cms_der).tokens.empty());
+}
+
+TEST_F(SignPdfTest, AuthorityFailureIsReturnedWithoutOutput) {
+  InProcessTsa tsa(keys_->pki.tsa.get(), keys_->pki.tsa_key.get());
+  tsa.set_failing(true);
+  const std::string out = dir_.File("out.pdf");
+  const absl::Status status = SignPdf(input_, out, "ChuToa", Chair(), *chair_, &tsa);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  EXPECT_EQ(tsa.issued(), 0);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(std::filesystem::exists(out + ".part"));
+}
+
+TEST_F(SignPdfTest, TokenTooBigForTheReserveIsResourceExhausted) {
+  HugeTokenAuthority tsa;
+  const std::string out = dir_.File("out.pdf");
+  const absl::Status status = SignPdf(input_, out, "ChuToa", Chair(), *chair_, &tsa);
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
+  EXPECT_THAT(status.message(), HasSubstr("timestamp"));
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(std::filesystem::exists(out + ".part"));
 }
 
 // A key whose signing step fails, as a token that refuses would.
@@ -386,7 +488,7 @@ class FailingKey : public SignatureKey {
 };
 
 TEST_F(SignPdfTest, KeyFailureIsReturnedWithoutOutput) {
-  FailingKey key(chair_cert_);
+  FailingKey key(keys_->chair_cert.get());
   const std::string out = dir_.File("out.pdf");
   const absl::Status status = SignPdf(input_, out, "ChuToa", Chair(), key);
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
@@ -408,14 +510,12 @@ TEST_F(SignPdfTest, BadFieldNameOrPageIsInvalidArgument) {
 }
 
 TEST(LocalKeyTest, MismatchedKeyIsInvalidArgument) {
-  EVP_PKEY* a = EVP_EC_gen("P-256");
-  EVP_PKEY* b = EVP_EC_gen("P-256");
-  X509* cert = MakeCert("A", a, nullptr, a, true, 1);
-  EXPECT_EQ(LocalKey::Create(b, cert).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(LocalKey::Create(a, cert).ok());
-  X509_free(cert);
-  EVP_PKEY_free(a);
-  EVP_PKEY_free(b);
+  const PkeyPtr a = MakeEcKey();
+  const PkeyPtr b = MakeEcKey();
+  const X509Ptr cert = MakeCaCert("A", a.get());
+  EXPECT_EQ(LocalKey::Create(b.get(), cert.get()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(LocalKey::Create(a.get(), cert.get()).ok());
 }
 
 }  // namespace

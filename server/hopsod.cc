@@ -17,7 +17,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "pdf/timestamp.h"
 #include "server/services/grpc_services.h"
+#include "server/signing/token.h"
 #include "server/store/blob_store.h"
 #include "server/store/sqlite/sqlite_store.h"
 #include "server/tls_setup.h"
@@ -30,6 +32,16 @@ ABSL_FLAG(bool, insecure, false, "Serve without TLS (only on a loopback address)
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain (default: self-signed in data_dir/tls).");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert.");
 ABSL_FLAG(int, threads, 8, "Worker threads for database work.");
+ABSL_FLAG(std::string, pkcs11_module, hopso::server::signing::kSoftHsmModule,
+          "PKCS#11 module holding the signing keys. With SoftHSM2 (the default) the tokens live "
+          "in data_dir/tokens unless SOFTHSM2_CONF says otherwise.");
+ABSL_FLAG(std::string, tsa_url, "",
+          "RFC 3161 timestamp authority (http://...); signatures are PAdES B-T with it, B-B "
+          "without.");
+ABSL_FLAG(std::string, trusted_roots, "",
+          "PEM file of CA certificates VerifyDocument trusts besides the organisations' own CAs "
+          "(outside CAs, the timestamp authority's root).");
+ABSL_FLAG(int, max_pin_tries, 5, "Wrong PINs in a row before a signing key locks.");
 
 namespace hopso::server {
 namespace {
@@ -89,8 +101,30 @@ int Run(const sigset_t& stop_signals) {
   absl::StatusOr<BlobStore> blobs = BlobStore::Open(data_dir);
   if (!blobs.ok()) return Fail(std::string(blobs.status().message()));
 
+  SigningOptions signing_options;
+  signing_options.pkcs11_module = absl::GetFlag(FLAGS_pkcs11_module);
+  signing_options.max_pin_tries = std::max(1, absl::GetFlag(FLAGS_max_pin_tries));
+  signing_options.tsa_url = absl::GetFlag(FLAGS_tsa_url);
+  if (!signing_options.tsa_url.empty()) {
+    if (absl::Status ok = pdf::HttpTimestampAuthority::Create(signing_options.tsa_url).status();
+        !ok.ok()) {
+      return Fail(absl::StrCat("--tsa_url: ", ok.message()));
+    }
+  }
+  if (const std::string roots = absl::GetFlag(FLAGS_trusted_roots); !roots.empty()) {
+    absl::StatusOr<std::vector<std::string>> der = signing::ReadCertificateBundle(roots);
+    if (!der.ok()) return Fail(absl::StrCat("--trusted_roots: ", der.status().message()));
+    signing_options.extra_trusted_roots_der = *std::move(der);
+  }
+  if (signing_options.pkcs11_module == signing::kSoftHsmModule) {
+    if (absl::Status ok = signing::PrepareSoftHsm(data_dir + "/tokens"); !ok.ok()) {
+      return Fail(std::string(ok.message()));
+    }
+  }
+
   ThreadPool pool(std::max(1, absl::GetFlag(FLAGS_threads)));
-  HopsoServices services(**store, *blobs, pool, DocumentOptions(), auth_options);
+  HopsoServices services(**store, *blobs, pool, DocumentOptions(), auth_options,
+                         std::move(signing_options));
   if (absl::Status cleaned = services.RemoveAbandonedUploads(); !cleaned.ok()) {
     std::fprintf(stderr, "hopsod: could not remove abandoned uploads: %s\n",
                  std::string(cleaned.message()).c_str());

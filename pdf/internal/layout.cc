@@ -3,8 +3,10 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "pdf/internal/status_macros.h"
@@ -51,6 +53,9 @@ const char* FontFile(bool bold, bool italic) {
 bool IsName(const PoDoFo::PdfObject* object, const char* name) {
   return object != nullptr && object->IsName() && object->GetName() == PoDoFo::PdfName(name);
 }
+
+// Widths of the two header columns, as fractions of the content width.
+constexpr double kHeaderLeftShare = 0.42;
 
 absl::Status CheckFontFile(const std::string& path) {
   if (access(path.c_str(), R_OK) != 0) {
@@ -237,6 +242,85 @@ bool HasSignatures(PoDoFo::PdfMemDocument& doc) {
     if (IsName(dict.GetKey("FT"), "Sig") && value != nullptr && !value->IsNull()) return true;
   }
   return false;
+}
+
+absl::Status Required(absl::string_view field, absl::string_view value) {
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  return absl::OkStatus();
+}
+
+std::string BreakOrganisation(const std::string& organisation) {
+  if (organisation.find('\n') != std::string::npos) return organisation;
+  for (absl::string_view prefix : {"ỦY BAN NHÂN DÂN ", "UỶ BAN NHÂN DÂN ", "HỘI ĐỒNG NHÂN DÂN "}) {
+    if (absl::StartsWith(organisation, prefix) && organisation.size() > prefix.size()) {
+      return absl::StrCat(prefix.substr(0, prefix.size() - 1), "\n",
+                          organisation.substr(prefix.size()));
+    }
+  }
+  return organisation;
+}
+
+absl::Status DrawDocumentHeader(Composer& c, const DocumentHeader& header) {
+  RETURN_IF_ERROR(Required("organisation", header.organisation));
+  const double left = c.content_left_mm();
+  const double left_width = c.content_width_mm() * kHeaderLeftShare;
+  const double right = left + left_width;
+  const double right_width = c.content_width_mm() - left_width;
+  const double top = c.cursor_mm();
+
+  // Issuing body, a short rule under it, then the number.
+  const TextStyle org_style = {.size_pt = 13, .bold = true, .align = Align::kCenter};
+  ASSIGN_OR_RETURN(double org_height, c.DrawTextBox(left, top, left_width,
+                                                    BreakOrganisation(header.organisation),
+                                                    org_style));
+  double y_left = top + org_height + 0.8;
+  const double rule = left_width / 3;
+  RETURN_IF_ERROR(c.DrawRule(left + (left_width - rule) / 2, y_left, rule, 0.5));
+  y_left += 2.5;
+  if (!header.number.empty()) {
+    ASSIGN_OR_RETURN(double number_height,
+                     c.DrawTextBox(left, y_left, left_width, header.number,
+                                   {.size_pt = 13, .align = Align::kCenter}));
+    y_left += number_height;
+  }
+
+  // National title and motto, the motto underlined by a rule as wide as it.
+  constexpr char kNation[] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
+  constexpr char kMotto[] = "Độc lập - Tự do - Hạnh phúc";
+  TextStyle nation_style = {.size_pt = 12.5, .bold = true, .align = Align::kCenter};
+  ASSIGN_OR_RETURN(double nation_width, c.TextWidthMm(kNation, nation_style));
+  if (nation_width > right_width) nation_style.size_pt *= right_width / nation_width;
+  const double centre = right + right_width / 2;
+  double y_right = top;
+  RETURN_IF_ERROR(c.DrawText(centre, y_right, kNation, nation_style));
+  y_right += Composer::LineHeightMm(nation_style);
+  const TextStyle motto_style = {.size_pt = 13, .bold = true, .align = Align::kCenter};
+  RETURN_IF_ERROR(c.DrawText(centre, y_right, kMotto, motto_style));
+  y_right += Composer::LineHeightMm(motto_style) + 0.8;
+  ASSIGN_OR_RETURN(double motto_width, c.TextWidthMm(kMotto, motto_style));
+  RETURN_IF_ERROR(c.DrawRule(centre - motto_width / 2, y_right, motto_width, 0.5));
+  y_right += 3;
+  if (!header.place_and_date.empty()) {
+    ASSIGN_OR_RETURN(double date_height,
+                     c.DrawTextBox(right, y_right, right_width, header.place_and_date,
+                                   {.size_pt = 13, .italic = true, .align = Align::kCenter}));
+    y_right += date_height;
+  }
+  c.SetCursor(std::max(y_left, y_right) + 8);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<double> PrintedQrSizeMm(absl::string_view payload, double minimum_mm,
+                                       double maximum_mm) {
+  ASSIGN_OR_RETURN(int modules, QrModuleCount(payload, QrLevel::kQ));
+  const double size =
+      std::max(minimum_mm, (modules + 2 * kQrQuietZoneModules) * kMinPrintedModuleMm);
+  if (size > maximum_mm) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "QR payload of ", payload.size(), " bytes needs a ", static_cast<int>(size),
+        " mm code; keep it to a short locator"));
+  }
+  return size;
 }
 
 }  // namespace hopso::pdf::internal

@@ -1,6 +1,8 @@
 // PoDoFo-level text and QR drawing shared by Composer (pages we create) and
-// StampFirstPage (a form XObject on someone else's page). Units are PDF
-// points in the canvas's own bottom-up coordinates.
+// StampFirstPage (a form XObject on someone else's page), in PDF points in
+// the canvas's own bottom-up coordinates; and, at the end, the pieces of
+// administrative layout the composed documents share (meeting_pdfs.cc,
+// minutes.cc), in the Composer's millimetres from the top-left corner.
 #ifndef HOPSO_PDF_INTERNAL_LAYOUT_H_
 #define HOPSO_PDF_INTERNAL_LAYOUT_H_
 
@@ -13,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "pdf/composer.h"
+#include "pdf/meeting_pdfs.h"
 
 namespace hopso::pdf::internal {
 
@@ -110,6 +113,37 @@ absl::Status PaintQr(PoDoFo::PdfPainter& painter, double left_pt, double top_pt,
 // a value (/FT /Sig with /V). Parses every object of a lazily loaded
 // document, so only call it on trusted files or inside the screening child.
 bool HasSignatures(PoDoFo::PdfMemDocument& doc);
+
+// --- Administrative layout on a Composer ------------------------------------
+
+// Smallest module on paper. ~1 mm decodes from a 150 dpi scan and 0.3 mm
+// only at 300 dpi (STACK.md); 0.6 mm keeps a short locator's code near
+// kHandoutQrMinMm and still decodes from the tests' 150 dpi renders.
+inline constexpr double kMinPrintedModuleMm = 0.6;
+
+// INVALID_ARGUMENT "<field> is required" when `value` is empty.
+absl::Status Required(absl::string_view field, absl::string_view value);
+
+// Lines of the issuing body: the custom break after "ỦY BAN NHÂN DÂN" or
+// "HỘI ĐỒNG NHÂN DÂN" unless the caller placed '\n' itself.
+std::string BreakOrganisation(const std::string& organisation);
+
+// DrawDocumentHeader
+//
+// The Decree 30/2020/NĐ-CP header at the cursor: the issuing body with a
+// short rule and the number top left; the national title, the motto with its
+// rule, and place and date in italics top right. Moves the cursor below it.
+// INVALID_ARGUMENT without an organisation.
+absl::Status DrawDocumentHeader(Composer& c, const DocumentHeader& header);
+
+// PrintedQrSizeMm
+//
+// The space a printed level-Q QR code takes, quiet zone included: at least
+// `minimum_mm`, more when the payload needs so many modules that they would
+// drop below kMinPrintedModuleMm. INVALID_ARGUMENT when that exceeds
+// `maximum_mm` or the payload cannot be encoded.
+absl::StatusOr<double> PrintedQrSizeMm(absl::string_view payload, double minimum_mm,
+                                       double maximum_mm);
 
 }  // namespace hopso::pdf::internal
 

@@ -70,7 +70,8 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, std::string token)
       document_(v1::DocumentService::NewStub(channel_)),
       attendance_(v1::AttendanceService::NewStub(channel_)),
       voting_(v1::VotingService::NewStub(channel_)),
-      speaker_(v1::SpeakerService::NewStub(channel_)) {}
+      speaker_(v1::SpeakerService::NewStub(channel_)),
+      signing_(v1::SigningService::NewStub(channel_)) {}
 
 std::string ServerFromFlags() {
   return absl::GetFlag(FLAGS_server).empty() ? EnvOr("HOPSO_SERVER", kDefaultServer)

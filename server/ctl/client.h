@@ -21,6 +21,7 @@
 #include "hopso/v1/directory.grpc.pb.h"
 #include "hopso/v1/document.grpc.pb.h"
 #include "hopso/v1/meeting.grpc.pb.h"
+#include "hopso/v1/signing.grpc.pb.h"
 #include "hopso/v1/speaker.grpc.pb.h"
 #include "hopso/v1/voting.grpc.pb.h"
 
@@ -142,6 +143,8 @@ class Client {
       return *voting_;
     } else if constexpr (std::is_same_v<Stub, v1::SpeakerService::Stub>) {
       return *speaker_;
+    } else if constexpr (std::is_same_v<Stub, v1::SigningService::Stub>) {
+      return *signing_;
     } else {
       static_assert(std::is_same_v<Stub, v1::MeetingService::Stub>);
       return *meeting_;
@@ -157,6 +160,7 @@ class Client {
   std::shared_ptr<v1::AttendanceService::Stub> attendance_;
   std::shared_ptr<v1::VotingService::Stub> voting_;
   std::shared_ptr<v1::SpeakerService::Stub> speaker_;
+  std::shared_ptr<v1::SigningService::Stub> signing_;
 };
 
 // The address hopsod is dialled at: --server, else $HOPSO_SERVER, else

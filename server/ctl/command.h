@@ -46,6 +46,7 @@ std::vector<Command> DemoCommands();
 std::vector<Command> AttendanceCommands();
 std::vector<Command> PollCommands();
 std::vector<Command> SpeakerCommands();
+std::vector<Command> SigningCommands();
 
 // Invocation
 //

@@ -15,6 +15,7 @@
 #include "server/ctl/client.h"
 #include "server/ctl/command.h"
 #include "server/ctl/demo_documents.h"
+#include "server/ctl/demo_minutes.h"
 #include "server/ctl/demo_script.h"
 #include "server/ctl/demo_votes.h"
 #include "server/ctl/files.h"
@@ -120,6 +121,8 @@ absl::Status Seed() {
     published_id = demo.meeting.id();
   }
   RETURN_IF_ERROR(UploadDemoDocuments(*secretary, published_id, transcript));
+  ASSIGN_OR_RETURN(Client chair, client.Login(cast.chair.username, cast.chair.password));
+  RETURN_IF_ERROR(SetUpDemoSigning(admin, org_id, *secretary, chair, transcript));
   transcript.Say(absl::StrCat("demo meeting: ", published_id));
   SayLogins(cast, transcript);
   return absl::OkStatus();
@@ -448,6 +451,7 @@ absl::Status Play() {
   const int64_t last = meeting.last_event_seq();
   RETURN_IF_ERROR(AwaitWatcher(watcher, last));
   watcher.Stop().IgnoreError();  // cancelled by us: its status says nothing
+  RETURN_IF_ERROR(SignDemoMinutes(secretary, chair, id, out, transcript));
   const std::vector<Watcher::Received> received = watcher.received();
   RETURN_IF_ERROR(WriteResults(out, secretary, meeting, received));
   RETURN_IF_ERROR(CheckComplete(received, last));
@@ -455,8 +459,8 @@ absl::Status Play() {
                               last, " events; the watcher received each of 1..", last,
                               " exactly once\nwrote ", out, "/meeting.json, ", out,
                               "/events.txt, ", out, "/documents.txt, ", out, "/attendance.txt, ",
-                              out, "/results.txt, ", out, "/handout.pdf and ", out,
-                              "/poster.pdf"));
+                              out, "/results.txt, ", out, "/handout.pdf, ", out,
+                              "/poster.pdf and ", out, "/minutes.pdf"));
   return absl::OkStatus();
 }
 

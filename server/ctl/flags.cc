@@ -117,9 +117,22 @@ ABSL_FLAG(std::string, for, "",
 ABSL_FLAG(std::string, ballot_id, "",
           "the ballot's id, to retry or change it (default: 128 random bits)");
 ABSL_FLAG(std::string, receipt, "", "a secret ballot's receipt, to find in the published list");
-ABSL_FLAG(std::string, request, "", "request to speak id");
+ABSL_FLAG(std::string, request, "", "request id: a request to speak or a signature request");
 ABSL_FLAG(int32_t, limit, 0, "speaking time in seconds (0: the meeting's default)");
 ABSL_FLAG(std::string, topic, "", "what you want to speak about");
+
+// Signing.
+ABSL_FLAG(std::string, pin, "",
+          "signing PIN (read from the first line of stdin when not given, so it stays out of "
+          "the process list)");
+ABSL_FLAG(std::string, new_pin, "", "the new signing PIN (6-32 characters)");
+ABSL_FLAG(std::string, issuer, "org",
+          "who certifies a new key: org (the organisation CA) or outside (prints a request)");
+ABSL_FLAG(std::string, number, "", "the minutes' number, e.g. 12/BB-UBND");
+ABSL_FLAG(hopso::ctl::RepeatedFlag, conclusion, {},
+          "a paragraph of the closing conclusions (kết luận); repeat for more");
+ABSL_FLAG(hopso::ctl::RepeatedFlag, signer, {},
+          "user id of a signer, in signing order (default: the chair, then the secretary)");
 
 ABSL_FLAG(std::string, chair, "khoa.phan", "username of the demo meeting's chair (chủ tọa)");
 ABSL_FLAG(std::string, out, "",

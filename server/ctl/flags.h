@@ -111,6 +111,14 @@ ABSL_DECLARE_FLAG(std::string, request);
 ABSL_DECLARE_FLAG(int32_t, limit);
 ABSL_DECLARE_FLAG(std::string, topic);
 
+// Signing.
+ABSL_DECLARE_FLAG(std::string, pin);
+ABSL_DECLARE_FLAG(std::string, new_pin);
+ABSL_DECLARE_FLAG(std::string, issuer);
+ABSL_DECLARE_FLAG(std::string, number);
+ABSL_DECLARE_FLAG(hopso::ctl::RepeatedFlag, conclusion);
+ABSL_DECLARE_FLAG(hopso::ctl::RepeatedFlag, signer);
+
 // Demo.
 ABSL_DECLARE_FLAG(std::string, chair);
 ABSL_DECLARE_FLAG(std::string, out);

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   using namespace hopso::ctl;
   std::vector<Command> commands;
   for (auto group : {AuthCommands, DirectoryCommands, MeetingCommands, DocumentCommands,
-                     StoreCommands, AttendanceCommands, PollCommands, SpeakerCommands,
+                     StoreCommands, AttendanceCommands, PollCommands, SpeakerCommands, SigningCommands,
                      DemoCommands}) {
     for (Command& command : group()) commands.push_back(std::move(command));
   }

@@ -85,6 +85,16 @@ constexpr MeetingRule kMeetingRules[] = {
     {"ListSpeakers", kEveryone, kAnyState},
     {"GiveFloor", kChair, kInProgress},
     {"EndFloor", kEveryone, kInProgress},
+    // SigningService. The minutes are drafted from the start of the meeting
+    // and signed after its end; who signs is the request's signer (the
+    // handler checks).
+    {"SetMinutesText", kSecretary, kInProgress | kEnded},
+    {"GenerateMinutes", kSecretary, kInProgress | kEnded},
+    {"GetMinutes", kEveryone, kAnyState},
+    {"RequestSignatures", kSecretary, kEnded},
+    {"ListSignatureRequests", kEveryone, kAnyState},
+    {"SignDocument", kEveryone, kEnded | kArchived},
+    {"DeclineSignature", kEveryone, kEnded | kArchived},
 };
 
 constexpr uint32_t kAdmin = Bit(v1::USER_ROLE_ADMIN);
@@ -109,6 +119,14 @@ constexpr UserRule kUserRules[] = {
     // Secretaries (thư ký) create meetings for their own organisation.
     {"MeetingService/CreateMeeting", kOrgSecretary, UserScope::kOwnOrg},
     {"MeetingService/ListMeetings", kAnyUser, UserScope::kAny},
+    // Signing set-up is the admins'; the PIN is its owner's alone (the
+    // handler uses the caller's own key for SetPin and ChangePin).
+    {"SigningService/InitCertificateAuthority", kAdmin, UserScope::kOwnOrg},
+    {"SigningService/GetCertificateAuthority", kAnyUser, UserScope::kAny},
+    {"SigningService/CreateSigningKey", kAdmin, UserScope::kOwnOrg},
+    {"SigningService/AttachCertificate", kAdmin, UserScope::kOwnOrg},
+    {"SigningService/ResetPin", kAdmin, UserScope::kOwnOrg},
+    {"SigningService/GetSigningKey", kAdmin, UserScope::kOwnOrg},
 };
 
 }  // namespace

@@ -13,13 +13,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "pdf/meeting_pdfs.h"
 #include "server/domain/agenda.h"
 #include "server/services/meeting_handler.h"
 #include "server/services/paging.h"
+#include "server/services/vietnamese_dates.h"
 #include "server/util/random_id.h"
 #include "server/util/status_macros.h"
 #include "server/util/text.h"
@@ -32,8 +32,6 @@ namespace {
 constexpr absl::string_view kQrPrefix = "HOPSO:";
 constexpr size_t kQrCodeChars = 12;
 constexpr size_t kQrHashHexChars = 8;
-constexpr char kHandoutTitle[] = "Chương trình phiên họp kèm mã QR (bản in)";
-constexpr char kPosterTitle[] = "Áp phích phòng họp (mã QR)";
 
 bool CanSee(const v1::Document& d, const Caller& c, v1::MeetingRole role) {
   if (!d.confidential() || role == v1::MEETING_ROLE_SECRETARY) return true;
@@ -143,18 +141,6 @@ absl::StatusOr<std::string> ConvertToPdf(const std::string& input, absl::string_
         "LibreOffice could not convert the file to PDF (damaged, or it took too long)");
   }
   return output;
-}
-
-std::string VietnameseTime(int64_t micros) {
-  static constexpr const char* kWeekdays[] = {"Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư",
-                                              "thứ Năm",  "thứ Sáu", "thứ Bảy"};
-  const absl::TimeZone vietnam = absl::FixedTimeZone(7 * 3600);
-  const absl::CivilSecond t = absl::ToCivilSecond(absl::FromUnixMicros(micros), vietnam);
-  return absl::StrFormat("%02d giờ %02d, %s, ngày %d tháng %d năm %d", t.hour(), t.minute(),
-                         kWeekdays[static_cast<int>(absl::GetWeekday(t)) == 6
-                                       ? 0
-                                       : static_cast<int>(absl::GetWeekday(t)) + 1],
-                         t.day(), t.month(), t.year());
 }
 
 void RemoveQuietly(const std::string& path) {
@@ -411,7 +397,8 @@ absl::Status DocumentHandler::FinishUpload(const Caller& c, const v1::FinishUplo
 
 absl::StatusOr<v1::Document> DocumentHandler::Ingest(const Caller& c, absl::string_view rpc,
                                                      const std::string& pdf_path,
-                                                     const UploadRecord& meta) {
+                                                     const UploadRecord& meta,
+                                                     const StoreStep& also) {
   pdf::ScreenLimits limits = options_.screen;
   std::error_code size_error;
   const double mib =
@@ -446,9 +433,11 @@ absl::StatusOr<v1::Document> DocumentHandler::Ingest(const Caller& c, absl::stri
     version.mutable_create_time()->set_unix_micros(absl::ToUnixMicros(absl::Now()));
     v1::DocumentChanged::Change change = v1::DocumentChanged::CHANGE_NEW_VERSION;
     std::string id = meta.document_id;
-    if (id.empty()) {
+    // Generated documents (the minutes) may come with the id they are to have.
+    const bool create = id.empty() || (also != nullptr && absl::IsNotFound(tx.GetDocument(id).status()));
+    if (create) {
       v1::Document fresh;
-      fresh.set_id(NewId());
+      fresh.set_id(id.empty() ? NewId() : id);
       fresh.set_meeting_id(meta.meeting_id);
       fresh.set_agenda_item_id(meta.agenda_item_id);
       fresh.set_title(meta.title);
@@ -463,7 +452,7 @@ absl::StatusOr<v1::Document> DocumentHandler::Ingest(const Caller& c, absl::stri
         // The same bytes again (a retried upload, a poster regenerated within
         // the same second): nothing changes, and that is not an error.
         document = std::move(existing);
-        return absl::OkStatus();
+        return also ? also(tx, document) : absl::OkStatus();
       }
       version.set_number(existing.versions_size() == 0 ? 1 : existing.versions(0).number() + 1);
       if (!meta.title.empty() && meta.title != existing.title()) {
@@ -475,9 +464,20 @@ absl::StatusOr<v1::Document> DocumentHandler::Ingest(const Caller& c, absl::stri
     RETURN_IF_ERROR(tx.InsertDocumentVersion(
         id, version, report.page_geometry.empty() ? "" : Sha256(report.page_geometry)));
     ASSIGN_OR_RETURN(document, tx.GetDocument(id));
-    return RecordDocumentEvent(tx, c, document, change);
+    RETURN_IF_ERROR(RecordDocumentEvent(tx, c, document, change));
+    return also ? also(tx, document) : absl::OkStatus();
   }));
   return document;
+}
+
+absl::StatusOr<v1::Document> DocumentHandler::StoreGeneratedPdf(const Caller& c,
+                                                                absl::string_view rpc,
+                                                                const std::string& path,
+                                                                const UploadRecord& meta,
+                                                                const StoreStep& also) {
+  return Ingest(c, rpc, path, meta, also ? also : [](Transaction&, const v1::Document&) {
+    return absl::OkStatus();
+  });
 }
 
 absl::Status DocumentHandler::GetDocument(const Caller& c, const v1::GetDocumentRequest& req,
@@ -573,6 +573,29 @@ absl::StatusOr<DownloadSource> DocumentHandler::OpenDownload(const Caller& c,
   return source;
 }
 
+namespace {
+
+// The code already given to `target`, or a new one.
+absl::StatusOr<QrRecord> FindOrInsertQr(Transaction& tx, QrRecord target) {
+  absl::StatusOr<QrRecord> existing = tx.FindQrCode(target);
+  if (existing.ok()) return existing;
+  RETURN_IF_ERROR(absl::IsNotFound(existing.status()) ? absl::OkStatus() : existing.status());
+  target.code = NewId().substr(0, kQrCodeChars);
+  RETURN_IF_ERROR(tx.InsertQrCode(target));
+  return target;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> DocumentHandler::ReserveDocumentQr(Transaction& tx,
+                                                               absl::string_view meeting_id,
+                                                               absl::string_view document_id) {
+  ASSIGN_OR_RETURN(QrRecord qr,
+                   FindOrInsertQr(tx, QrRecord{"", std::string(meeting_id), "",
+                                               std::string(document_id), "", 0}));
+  return absl::StrCat(kQrPrefix, qr.code);
+}
+
 absl::Status DocumentHandler::GetQrCode(const Caller& c, const v1::GetQrCodeRequest& req,
                                         v1::QrCode* out) {
   return store_.Write([&](Transaction& tx) -> absl::Status {
@@ -607,16 +630,7 @@ absl::Status DocumentHandler::GetQrCode(const Caller& c, const v1::GetQrCodeRequ
       RETURN_IF_ERROR(CheckedMeetingAccess(tx, c, "GetQrCode", req.meeting_id()).status());
       RETURN_IF_ERROR(CheckAgendaItem(tx, req.meeting_id(), req.agenda_item_id()));
     }
-    absl::StatusOr<QrRecord> existing = tx.FindQrCode(target);
-    if (existing.ok()) {
-      target = *existing;
-    } else {
-      RETURN_IF_ERROR(existing.status().code() == absl::StatusCode::kNotFound
-                          ? absl::OkStatus()
-                          : existing.status());
-      target.code = NewId().substr(0, kQrCodeChars);
-      RETURN_IF_ERROR(tx.InsertQrCode(target));
-    }
+    ASSIGN_OR_RETURN(target, FindOrInsertQr(tx, std::move(target)));
     out->set_code(target.code);
     out->set_payload(absl::StrCat(kQrPrefix, target.code));
     if (!target.sha256.empty()) {
@@ -751,7 +765,7 @@ absl::Status DocumentHandler::GenerateMeetingPdf(const Caller& c, absl::string_v
     return qr.payload();
   };
   ASSIGN_OR_RETURN(std::string meeting_qr, qr_for(""));
-  const std::string time_text = VietnameseTime(meeting.start_time().unix_micros());
+  const std::string time_text = VietnameseWeekdayTime(meeting.start_time().unix_micros());
   const std::string path = blobs_.TempPath(handout ? "handout" : "poster") + ".pdf";
   if (handout) {
     pdf::HandoutSpec spec;

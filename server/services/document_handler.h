@@ -4,6 +4,7 @@
 #ifndef HOPSO_SERVER_SERVICES_DOCUMENT_HANDLER_H_
 #define HOPSO_SERVER_SERVICES_DOCUMENT_HANDLER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,12 @@
 #include "server/store/store.h"
 
 namespace hopso::server {
+
+// Titles of the PDFs the server generates for a meeting (GenerateHandout,
+// GeneratePoster): they are regenerated as new versions, and left out of the
+// handout's own list and of the minutes.
+inline constexpr char kHandoutTitle[] = "Chương trình phiên họp kèm mã QR (bản in)";
+inline constexpr char kPosterTitle[] = "Áp phích phòng họp (mã QR)";
 
 struct DocumentOptions {
   // Limits for reading an upload; max_bytes is also the largest upload taken,
@@ -100,6 +107,27 @@ class DocumentHandler {
 
   absl::StatusOr<DownloadSource> OpenDownload(const Caller& c, const v1::DownloadRequest& req);
 
+  // StoreGeneratedPdf
+  //
+  // Keeps a PDF the server made (the minutes, a signed copy) as a new version
+  // of meta.document_id, creating the document under that id when there is
+  // none yet, the way an upload is kept (screened; files with signatures
+  // byte for byte). The file at `path` is consumed. `also` runs in the same
+  // transaction once the version is recorded, so what it writes lands with
+  // the version or not at all. `rpc` is checked on the meeting again.
+  using StoreStep = std::function<absl::Status(Transaction&, const v1::Document&)>;
+  absl::StatusOr<v1::Document> StoreGeneratedPdf(const Caller& c, absl::string_view rpc,
+                                                 const std::string& path,
+                                                 const UploadRecord& meta, const StoreStep& also);
+
+  // ReserveDocumentQr
+  //
+  // The payload of a QR code that names document `document_id` of the
+  // meeting as a whole (it resolves to the current version), which may not
+  // have been stored yet: the minutes print their own code.
+  absl::StatusOr<std::string> ReserveDocumentQr(Transaction& tx, absl::string_view meeting_id,
+                                                absl::string_view document_id);
+
   // Removes uploads started more than `age` ago and never finished.
   absl::Status RemoveAbandonedUploads(absl::Duration age);
 
@@ -115,7 +143,8 @@ class DocumentHandler {
   // at `pdf_path` is consumed: every caller's copy is disposable. Bytes equal to
   // the current version leave the document as it is.
   absl::StatusOr<v1::Document> Ingest(const Caller& c, absl::string_view rpc,
-                                      const std::string& pdf_path, const UploadRecord& meta);
+                                      const std::string& pdf_path, const UploadRecord& meta,
+                                      const StoreStep& also = nullptr);
   absl::Status GenerateMeetingPdf(const Caller& c, absl::string_view rpc,
                                   absl::string_view meeting_id, bool handout, v1::Document* out);
 

@@ -16,6 +16,7 @@
 #include "hopso/v1/annotation.grpc.pb.h"
 #include "hopso/v1/attendance.grpc.pb.h"
 #include "hopso/v1/auth.grpc.pb.h"
+#include "hopso/v1/signing.grpc.pb.h"
 #include "hopso/v1/directory.grpc.pb.h"
 #include "hopso/v1/document.grpc.pb.h"
 #include "hopso/v1/meeting.grpc.pb.h"
@@ -614,11 +615,13 @@ class RawService final : public GeneratedService {
 }  // namespace
 
 HopsoServices::HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
-                             DocumentOptions document_options, AuthOptions auth_options)
+                             DocumentOptions document_options, AuthOptions auth_options,
+                             SigningOptions signing_options)
     : store_(store), pool_(pool), auth_(store, std::move(auth_options)), directory_(store, auth_),
       meetings_(store), documents_(store, blobs, std::move(document_options)),
       annotations_(store, blobs), writer_(std::make_unique<GroupWriter>(store)),
-      attendance_(store, *writer_), voting_(store, *writer_), speakers_(store) {
+      attendance_(store, *writer_), voting_(store, *writer_), speakers_(store),
+      signing_(store, blobs, documents_, std::move(signing_options)) {
   store_.SetEventListener([this](const std::vector<StoredEvent>& events) { hub_.Publish(events); });
   dispatcher_ = std::make_unique<Dispatcher>(CallEnv{pool_, auth_});
   Dispatcher& d = *dispatcher_;
@@ -759,6 +762,24 @@ HopsoServices::HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
   d.Add("SpeakerService/GiveFloor", speak, &SpeakerHandler::GiveFloor);
   d.Add("SpeakerService/EndFloor", speak, &SpeakerHandler::EndFloor);
 
+  SigningHandler* sign = &signing_;
+  d.Add("SigningService/InitCertificateAuthority", sign, &SigningHandler::InitCertificateAuthority);
+  d.Add("SigningService/GetCertificateAuthority", sign, &SigningHandler::GetCertificateAuthority);
+  d.Add("SigningService/CreateSigningKey", sign, &SigningHandler::CreateSigningKey);
+  d.Add("SigningService/AttachCertificate", sign, &SigningHandler::AttachCertificate);
+  d.Add("SigningService/ResetPin", sign, &SigningHandler::ResetPin);
+  d.Add("SigningService/GetSigningKey", sign, &SigningHandler::GetSigningKey);
+  d.Add("SigningService/SetPin", sign, &SigningHandler::SetPin);
+  d.Add("SigningService/ChangePin", sign, &SigningHandler::ChangePin);
+  d.Add("SigningService/SetMinutesText", sign, &SigningHandler::SetMinutesText);
+  d.Add("SigningService/GenerateMinutes", sign, &SigningHandler::GenerateMinutes);
+  d.Add("SigningService/GetMinutes", sign, &SigningHandler::GetMinutes);
+  d.Add("SigningService/RequestSignatures", sign, &SigningHandler::RequestSignatures);
+  d.Add("SigningService/ListSignatureRequests", sign, &SigningHandler::ListSignatureRequests);
+  d.Add("SigningService/SignDocument", sign, &SigningHandler::SignDocument);
+  d.Add("SigningService/DeclineSignature", sign, &SigningHandler::DeclineSignature);
+  d.Add("SigningService/VerifyDocument", sign, &SigningHandler::VerifyDocument);
+
   services_.push_back(
       std::make_unique<RawService<v1::AuthService::Service>>("hopso.v1.AuthService", d));
   services_.push_back(
@@ -775,6 +796,8 @@ HopsoServices::HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
       std::make_unique<RawService<v1::VotingService::Service>>("hopso.v1.VotingService", d));
   services_.push_back(
       std::make_unique<RawService<v1::SpeakerService::Service>>("hopso.v1.SpeakerService", d));
+  services_.push_back(
+      std::make_unique<RawService<v1::SigningService::Service>>("hopso.v1.SigningService", d));
 }
 
 HopsoServices::~HopsoServices() {

@@ -16,6 +16,7 @@
 #include "server/services/document_handler.h"
 #include "server/services/event_hub.h"
 #include "server/services/meeting_handler.h"
+#include "server/services/signing_handler.h"
 #include "server/services/speaker_handler.h"
 #include "server/services/voting_handler.h"
 #include "server/store/group_writer.h"
@@ -37,7 +38,8 @@ namespace hopso::server {
 class HopsoServices {
  public:
   HopsoServices(Store& store, BlobStore& blobs, ThreadPool& pool,
-                DocumentOptions document_options = {}, AuthOptions auth_options = {});
+                DocumentOptions document_options = {}, AuthOptions auth_options = {},
+                SigningOptions signing_options = {});
   ~HopsoServices();
 
   void RegisterWith(grpc::ServerBuilder& builder);
@@ -64,6 +66,7 @@ class HopsoServices {
   AttendanceHandler attendance_;
   VotingHandler voting_;
   SpeakerHandler speakers_;
+  SigningHandler signing_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
 };

@@ -18,6 +18,7 @@
 #include "hopso/v1/directory.pb.h"
 #include "hopso/v1/document.pb.h"
 #include "hopso/v1/meeting.pb.h"
+#include "hopso/v1/signing.pb.h"
 #include "hopso/v1/speaker.pb.h"
 #include "hopso/v1/voting.pb.h"
 
@@ -123,6 +124,41 @@ struct SecretBallotRecord {
   std::string poll_id;
   std::string receipt;
   std::string choices;
+};
+
+// The organisation CA: its certificate and the PINs of the token holding its
+// key.
+struct CaRecord {
+  std::string organization_id;
+  std::string token_label;
+  std::string token_pin;
+  std::string so_pin;
+  std::string certificate_der;
+  int64_t create_micros = 0;
+};
+
+// A signer's key: `key` as the API shows it (pin_tries_left not stored),
+// the token's SO PIN, the certificate chain above the signer (PEM, may be
+// empty) and the wrong PINs given since the last good one.
+struct SigningKeyRecord {
+  v1::SigningKey key;
+  std::string so_pin;
+  std::string chain_pem;
+  int failed_pins = 0;
+};
+
+// Where a signature goes in the document: PDF points, bottom-left origin.
+struct SignatureBoxRecord {
+  int page = 0;
+  double x = 0;
+  double y = 0;
+  double width = 0;
+  double height = 0;
+};
+
+struct SignatureRequestRecord {
+  v1::SignatureRequest request;
+  SignatureBoxRecord box;
 };
 
 // Keyset pagination: rows after `after` (an opaque key from the previous
@@ -333,6 +369,34 @@ class Transaction {
   // OrderSpeakerQueue), with full_name filled.
   virtual absl::StatusOr<std::vector<v1::SpeakRequest>> ListSpeakRequests(
       absl::string_view meeting_id, absl::string_view agenda_item_id) = 0;
+
+  // ALREADY_EXISTS when the organisation has a CA.
+  virtual absl::Status InsertCa(const CaRecord& ca) = 0;
+  virtual absl::StatusOr<CaRecord> GetCa(absl::string_view organization_id) = 0;
+
+  // Inserts or replaces the user's key row.
+  virtual absl::Status PutSigningKey(const SigningKeyRecord& key) = 0;
+  virtual absl::StatusOr<SigningKeyRecord> GetSigningKey(absl::string_view user_id) = 0;
+
+  // The meeting's minutes without signatures; NOT_FOUND before the first
+  // SetMinutesText or generation.
+  virtual absl::Status PutMinutes(const v1::Minutes& minutes) = 0;
+  virtual absl::StatusOr<v1::Minutes> GetMinutes(absl::string_view meeting_id) = 0;
+
+  // Signature requests: one per (meeting, order). ALREADY_EXISTS for a
+  // second with the same order.
+  virtual absl::Status InsertSignatureRequest(const SignatureRequestRecord& r) = 0;
+  // Replaces the request's body and state (NOT_FOUND without one).
+  virtual absl::Status UpdateSignatureRequest(const v1::SignatureRequest& r) = 0;
+  virtual absl::StatusOr<SignatureRequestRecord> GetSignatureRequest(absl::string_view id) = 0;
+  // The meeting's requests by order.
+  virtual absl::StatusOr<std::vector<SignatureRequestRecord>> ListSignatureRequests(
+      absl::string_view meeting_id) = 0;
+  // The user's requests in every meeting, newest first.
+  virtual absl::StatusOr<std::vector<SignatureRequestRecord>> ListSignatureRequestsOf(
+      absl::string_view signer_user_id) = 0;
+  // Removes the meeting's requests (a new round after a decline).
+  virtual absl::Status DeleteSignatureRequests(absl::string_view meeting_id) = 0;
 
   // AppendEvent
   //

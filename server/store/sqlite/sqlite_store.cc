@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <span>
 #include <unordered_map>
@@ -189,6 +190,9 @@ class Query {
 constexpr char kUserColumns[] =
     "id, IFNULL(organization_id, ''), username, full_name, title, unit, phone, email, role, "
     "create_time, password_hash, failed_logins, locked_until";
+// Followed by a WHERE clause.
+constexpr char kSignatureRequestColumns[] =
+    "SELECT id, body, box_page, box_x, box_y, box_width, box_height FROM signature_requests";
 // Followed by a WHERE clause on `a`.
 constexpr char kAnnotationColumns[] =
     "a.id, a.document_id, a.version, a.author_id, a.shared, a.deleted, a.revision, "
@@ -1241,6 +1245,148 @@ class SqliteTransaction final : public Transaction {
     return out;
   }
 
+  absl::Status InsertCa(const CaRecord& ca) override {
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO signing_ca (organization_id, token_label, token_pin, "
+                                "so_pin, certificate_der, create_time) VALUES (?,?,?,?,?,?)"));
+    q.Bind(ca.organization_id).Bind(ca.token_label).Bind(ca.token_pin).Bind(ca.so_pin);
+    absl::Status s = q.BindBlob(ca.certificate_der).Bind(ca.create_micros).Run();
+    if (absl::IsAlreadyExists(s)) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("organisation ", ca.organization_id, " already has a CA"));
+    }
+    if (LastErrorIs(s, SQLITE_CONSTRAINT_FOREIGNKEY)) {
+      return absl::NotFoundError(
+          absl::StrCat("organisation ", ca.organization_id, " does not exist"));
+    }
+    return s;
+  }
+
+  absl::StatusOr<CaRecord> GetCa(absl::string_view organization_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT organization_id, token_label, token_pin, so_pin, "
+                                "certificate_der, create_time FROM signing_ca "
+                                "WHERE organization_id = ?"));
+    q.Bind(organization_id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) {
+      return absl::NotFoundError(absl::StrCat(
+          "organisation ", organization_id, " has no CA yet (hopsoctl ca init creates one)"));
+    }
+    return CaRecord{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Int(5)};
+  }
+
+  absl::Status PutSigningKey(const SigningKeyRecord& k) override {
+    std::string body;
+    if (!k.key.SerializeToString(&body)) return absl::InternalError("cannot encode signing key");
+    ASSIGN_OR_RETURN(Query q, Q("INSERT OR REPLACE INTO signing_keys (user_id, token_label, "
+                                "so_pin, failed_pins, chain_pem, body) VALUES (?,?,?,?,?,?)"));
+    q.Bind(k.key.user_id()).Bind(k.key.token_label()).Bind(k.so_pin).Bind(k.failed_pins);
+    absl::Status s = q.Bind(k.chain_pem).BindBlob(body).Run();
+    if (LastErrorIs(s, SQLITE_CONSTRAINT_FOREIGNKEY)) {
+      return absl::NotFoundError(absl::StrCat("user ", k.key.user_id(), " does not exist"));
+    }
+    return s;
+  }
+
+  absl::StatusOr<SigningKeyRecord> GetSigningKey(absl::string_view user_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT user_id, body, so_pin, chain_pem, failed_pins FROM "
+                                "signing_keys WHERE user_id = ?"));
+    q.Bind(user_id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) {
+      return absl::NotFoundError(absl::StrCat("user ", user_id, " has no signing key"));
+    }
+    SigningKeyRecord k;
+    ASSIGN_OR_RETURN(k.key, ReadBody<v1::SigningKey>(q, "signing key of user"));
+    k.so_pin = q.Text(2);
+    k.chain_pem = q.Text(3);
+    k.failed_pins = static_cast<int>(q.Int(4));
+    return k;
+  }
+
+  absl::Status PutMinutes(const v1::Minutes& m) override {
+    v1::Minutes stored = m;
+    stored.clear_signatures();
+    std::string body;
+    if (!stored.SerializeToString(&body)) return absl::InternalError("cannot encode minutes");
+    ASSIGN_OR_RETURN(Query q, Q("INSERT OR REPLACE INTO minutes (meeting_id, body) VALUES (?,?)"));
+    absl::Status s = q.Bind(m.meeting_id()).BindBlob(body).Run();
+    if (LastErrorIs(s, SQLITE_CONSTRAINT_FOREIGNKEY)) {
+      return absl::NotFoundError(absl::StrCat("meeting ", m.meeting_id(), " does not exist"));
+    }
+    return s;
+  }
+
+  absl::StatusOr<v1::Minutes> GetMinutes(absl::string_view meeting_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("SELECT meeting_id, body FROM minutes WHERE meeting_id = ?"));
+    q.Bind(meeting_id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return absl::NotFoundError(absl::StrCat("meeting ", meeting_id, " has no minutes"));
+    return ReadBody<v1::Minutes>(q, "minutes of meeting");
+  }
+
+  absl::Status InsertSignatureRequest(const SignatureRequestRecord& r) override {
+    const v1::SignatureRequest& req = r.request;
+    std::string body;
+    if (!req.SerializeToString(&body)) return absl::InternalError("cannot encode request");
+    ASSIGN_OR_RETURN(Query q, Q("INSERT INTO signature_requests (id, meeting_id, signer_user_id, "
+                                "ord, state, box_page, box_x, box_y, box_width, box_height, "
+                                "body) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+    q.Bind(req.id()).Bind(req.meeting_id()).Bind(req.signer_user_id()).Bind(req.order());
+    q.Bind(req.state()).Bind(r.box.page).Bind(Centi(r.box.x)).Bind(Centi(r.box.y));
+    absl::Status s = q.Bind(Centi(r.box.width)).Bind(Centi(r.box.height)).BindBlob(body).Run();
+    if (absl::IsAlreadyExists(s)) {
+      return absl::AlreadyExistsError(absl::StrCat("meeting ", req.meeting_id(),
+                                                   " already has signature request ", req.order()));
+    }
+    if (LastErrorIs(s, SQLITE_CONSTRAINT_FOREIGNKEY)) {
+      return absl::NotFoundError(absl::StrCat("meeting ", req.meeting_id(), " or user ",
+                                              req.signer_user_id(), " does not exist"));
+    }
+    return s;
+  }
+
+  absl::Status UpdateSignatureRequest(const v1::SignatureRequest& r) override {
+    std::string body;
+    if (!r.SerializeToString(&body)) return absl::InternalError("cannot encode request");
+    ASSIGN_OR_RETURN(Query q,
+                     Q("UPDATE signature_requests SET state = ?, body = ? WHERE id = ?"));
+    RETURN_IF_ERROR(q.Bind(r.state()).BindBlob(body).Bind(r.id()).Run());
+    if (q.Changes() == 0) return SignatureRequestNotFound(r.id());
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<SignatureRequestRecord> GetSignatureRequest(absl::string_view id) override {
+    static const std::string sql = absl::StrCat(kSignatureRequestColumns, " WHERE id = ?");
+    ASSIGN_OR_RETURN(Query q, Q(sql.c_str()));
+    q.Bind(id);
+    ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) return SignatureRequestNotFound(id);
+    return ReadSignatureRequest(q);
+  }
+
+  absl::StatusOr<std::vector<SignatureRequestRecord>> ListSignatureRequests(
+      absl::string_view meeting_id) override {
+    static const std::string sql =
+        absl::StrCat(kSignatureRequestColumns, " WHERE meeting_id = ? ORDER BY ord");
+    ASSIGN_OR_RETURN(Query q, Q(sql.c_str()));
+    q.Bind(meeting_id);
+    return ReadSignatureRequests(q);
+  }
+
+  absl::StatusOr<std::vector<SignatureRequestRecord>> ListSignatureRequestsOf(
+      absl::string_view signer_user_id) override {
+    static const std::string sql =
+        absl::StrCat(kSignatureRequestColumns, " WHERE signer_user_id = ? ORDER BY rowid DESC");
+    ASSIGN_OR_RETURN(Query q, Q(sql.c_str()));
+    q.Bind(signer_user_id);
+    return ReadSignatureRequests(q);
+  }
+
+  absl::Status DeleteSignatureRequests(absl::string_view meeting_id) override {
+    ASSIGN_OR_RETURN(Query q, Q("DELETE FROM signature_requests WHERE meeting_id = ?"));
+    return q.Bind(meeting_id).Run();
+  }
+
   absl::StatusOr<StoredEvent> AppendEvent(absl::string_view meeting_id,
                                           absl::string_view actor_user_id, int64_t time_micros,
                                           const v1::EventBody& body) override {
@@ -1325,6 +1471,29 @@ class SqliteTransaction final : public Transaction {
   static absl::Status BallotNotFound(absl::string_view poll_id, absl::string_view receipt) {
     return absl::NotFoundError(
         absl::StrCat("no ballot with receipt ", receipt, " in poll ", poll_id));
+  }
+  static absl::Status SignatureRequestNotFound(absl::string_view id) {
+    return absl::NotFoundError(absl::StrCat("signature request ", id, " does not exist"));
+  }
+  // Boxes are kept in hundredths of a point.
+  static int64_t Centi(double points) { return std::llround(points * 100); }
+  static absl::StatusOr<SignatureRequestRecord> ReadSignatureRequest(Query& q) {
+    SignatureRequestRecord r;
+    ASSIGN_OR_RETURN(r.request, ReadBody<v1::SignatureRequest>(q, "signature request"));
+    r.box.page = static_cast<int>(q.Int(2));
+    r.box.x = q.Int(3) / 100.0;
+    r.box.y = q.Int(4) / 100.0;
+    r.box.width = q.Int(5) / 100.0;
+    r.box.height = q.Int(6) / 100.0;
+    return r;
+  }
+  static absl::StatusOr<std::vector<SignatureRequestRecord>> ReadSignatureRequests(Query& q) {
+    std::vector<SignatureRequestRecord> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) return out;
+      ASSIGN_OR_RETURN(out.emplace_back(), ReadSignatureRequest(q));
+    }
   }
   static absl::Status SpeakRequestNotFound(absl::string_view id) {
     return absl::NotFoundError(absl::StrCat("request to speak ", id, " does not exist"));
