@@ -233,11 +233,6 @@ ChildResult Screen(const std::string& path, const std::string& normalised_path,
   return r;
 }
 
-std::string Megabytes(int64_t bytes) {
-  const double mb = static_cast<double>(bytes) / (1 << 20);
-  return mb == std::floor(mb) ? absl::StrCat(static_cast<int64_t>(mb)) : absl::StrCat(mb);
-}
-
 std::string Seconds(absl::Duration d) {
   return absl::StrCat(absl::ToDoubleSeconds(d));
 }
@@ -253,7 +248,7 @@ absl::StatusOr<ScreenReport> ScreenUpload(const std::string& path, const ScreenL
   if (!S_ISREG(st.st_mode)) return absl::InvalidArgumentError("the upload is not a file");
   if (st.st_size > limits.max_bytes) {
     return absl::ResourceExhaustedError(
-        absl::StrCat("the file is over ", Megabytes(limits.max_bytes), " MB"));
+        absl::StrCat("the file is over ", internal::Megabytes(limits.max_bytes), " MB"));
   }
 
   // Not-a-PDF is told apart cheaply and safely here: reading bytes is not
@@ -299,8 +294,8 @@ absl::StatusOr<ScreenReport> ScreenUpload(const std::string& path, const ScreenL
                                                           Seconds(limits.time_limit),
                                                           " s); it may be malformed")));
     case internal::SandboxEnd::kFileTooBig:
-      return fail(absl::ResourceExhaustedError(
-          absl::StrCat("the normalised PDF would be over ", Megabytes(sandbox.file_bytes), " MB")));
+      return fail(absl::ResourceExhaustedError(absl::StrCat(
+          "the normalised PDF would be over ", internal::Megabytes(sandbox.file_bytes), " MB")));
     case internal::SandboxEnd::kCrashed:
       return fail(absl::InvalidArgumentError(absl::StrCat(
           "the PDF crashed the reader (signal ", run.signal, ", ", sigdescr_np(run.signal),
@@ -325,9 +320,9 @@ absl::StatusOr<ScreenReport> ScreenUpload(const std::string& path, const ScreenL
         "the PDF has more than ", limits.max_pages, " pages (it has ", r.pages, ")")));
   }
   if (r.kind == "out_of_memory") {
-    return fail(absl::ResourceExhaustedError(
-        absl::StrCat("reading the PDF needed more than ", Megabytes(limits.memory_bytes),
-                     " MB of memory; it may be malformed")));
+    return fail(absl::ResourceExhaustedError(absl::StrCat("reading the PDF needed more than ",
+                                                          internal::Megabytes(limits.memory_bytes),
+                                                          " MB of memory; it may be malformed")));
   }
   if (r.kind != "ok") {
     return fail(absl::InternalError(absl::StrCat("screening failed: ", r.detail)));

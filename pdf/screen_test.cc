@@ -1,9 +1,7 @@
 #include "pdf/screen.h"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -21,6 +19,7 @@
 namespace hopso::pdf {
 namespace {
 
+using ::hopso::pdf::testing::NoChildrenLeft;
 using ::hopso::pdf::testing::PageCount;
 using ::hopso::pdf::testing::PdfToText;
 using ::hopso::pdf::testing::QpdfCheck;
@@ -62,9 +61,6 @@ std::string NestedPdf(const ScopedTempDir& dir, int depth) {
                      nested});
   return path;
 }
-
-// True when this process has no child left, running or unreaped.
-bool NoChildrenLeft() { return waitpid(-1, nullptr, WNOHANG) == -1 && errno == ECHILD; }
 
 bool Exists(const std::string& path) { return std::ifstream(path).good(); }
 

@@ -1,6 +1,5 @@
 #include "pdf/sign.h"
 
-
 #include <algorithm>
 #include <cstdio>
 #include <utility>
@@ -17,11 +16,17 @@
 #include "pdf/composer.h"
 #include "pdf/internal/files.h"
 #include "pdf/internal/layout.h"
+#include "pdf/internal/openssl_util.h"
 #include "pdf/internal/podofo_status.h"
 #include "pdf/internal/status_macros.h"
 
 namespace hopso::pdf {
 namespace {
+
+using internal::CmsPtr;
+using internal::Digest;
+using internal::OpenSslError;
+using internal::ToDer;
 
 // Bytes reserved for the DER CMS in /Contents: room for a chain and an
 // RFC 3161 timestamp token (B-T) with the TSA's own chain.
@@ -32,28 +37,6 @@ constexpr double kAppearancePaddingPt = 4;
 // Vietnam keeps UTC+07:00 all year.
 absl::TimeZone VietnamTime() { return absl::FixedTimeZone(7 * 60 * 60); }
 
-// The OpenSSL error queue as text (and emptied).
-std::string OpenSslErrors() {
-  std::string out;
-  unsigned long code;
-  while ((code = ERR_get_error()) != 0) {
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof(buf));
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out.empty() ? "unknown OpenSSL error" : out;
-}
-
-absl::Status OpenSslError(absl::string_view doing) {
-  return absl::InternalError(absl::StrCat(doing, ": ", OpenSslErrors()));
-}
-
-struct CmsDeleter {
-  void operator()(CMS_ContentInfo* cms) const { CMS_ContentInfo_free(cms); }
-};
-using CmsPtr = std::unique_ptr<CMS_ContentInfo, CmsDeleter>;
-
 // DER of a SET OF the SignerInfo's signed attributes: what the signature
 // value signs (RFC 5652 5.4). DER sorts a SET OF by its elements' encodings,
 // as OpenSSL does when it writes the [0] IMPLICIT form into the SignerInfo.
@@ -61,12 +44,9 @@ absl::StatusOr<std::string> SignedAttributesDer(CMS_SignerInfo* si) {
   std::vector<std::string> elements;
   const int count = CMS_signed_get_attr_count(si);
   for (int i = 0; i < count; ++i) {
-    X509_ATTRIBUTE* attr = CMS_signed_get_attr(si, i);
-    unsigned char* der = nullptr;
-    const int len = i2d_X509_ATTRIBUTE(attr, &der);
-    if (len <= 0) return OpenSslError("encoding a signed attribute");
-    elements.emplace_back(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-    OPENSSL_free(der);
+    std::string der = ToDer(i2d_X509_ATTRIBUTE, CMS_signed_get_attr(si, i));
+    if (der.empty()) return OpenSslError("encoding a signed attribute");
+    elements.push_back(std::move(der));
   }
   std::sort(elements.begin(), elements.end());  // bytewise; a prefix sorts first
   std::string body;
@@ -94,12 +74,8 @@ absl::StatusOr<std::string> BuildCms(const std::string& content, SignatureKey& k
   ERR_clear_error();
   X509* cert = key.certificate();
   if (cert == nullptr) return absl::InvalidArgumentError("the signing key has no certificate");
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_len = 0;
-  if (EVP_Digest(content.data(), content.size(), digest, &digest_len, EVP_sha256(), nullptr) !=
-      1) {
-    return OpenSslError("hashing the signed bytes");
-  }
+  const std::string digest = Digest(EVP_sha256(), content);
+  if (digest.empty()) return OpenSslError("hashing the signed bytes");
   CmsPtr cms(CMS_sign(nullptr, nullptr, nullptr, nullptr,
                       CMS_DETACHED | CMS_BINARY | CMS_PARTIAL));
   if (cms == nullptr) return OpenSslError("creating the CMS");
@@ -119,8 +95,8 @@ absl::StatusOr<std::string> BuildCms(const std::string& content, SignatureKey& k
   }
   if (CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
                                   OBJ_nid2obj(NID_pkcs7_data), -1) != 1 ||
-      CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest,
-                                  static_cast<int>(digest_len)) != 1) {
+      CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest.data(),
+                                  static_cast<int>(digest.size())) != 1) {
     return OpenSslError("adding the signed attributes");
   }
   // B-B: the claimed time is the signature dictionary's /M, never a CMS
@@ -144,12 +120,9 @@ absl::StatusOr<std::string> BuildCms(const std::string& content, SignatureKey& k
       return OpenSslError("adding the timestamp token");
     }
   }
-  unsigned char* der = nullptr;
-  const int len = i2d_CMS_ContentInfo(cms.get(), &der);
-  if (len <= 0) return OpenSslError("encoding the CMS");
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
-  return out;
+  std::string der = ToDer(i2d_CMS_ContentInfo, cms.get());
+  if (der.empty()) return OpenSslError("encoding the CMS");
+  return der;
 }
 
 // True when the AcroForm (or its kids) holds a field named `name`.

@@ -6,18 +6,13 @@
 #include "pdf/sign.h"
 
 #include <filesystem>
-#include <regex>
 #include <string>
 #include <vector>
 
-#include <openssl/cms.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pdf/internal/test_keys.h"
@@ -26,116 +21,31 @@
 namespace hopso::pdf {
 namespace {
 
+using ::hopso::pdf::testing::ChairAppearance;
+using ::hopso::pdf::testing::CountOccurrences;
+using ::hopso::pdf::testing::FindSignatures;
+using ::hopso::pdf::testing::FoundSignature;
 using ::hopso::pdf::testing::InProcessTsa;
 using ::hopso::pdf::testing::MakeCaCert;
 using ::hopso::pdf::testing::MakeEcKey;
-using ::hopso::pdf::testing::MakeRsaKey;
 using ::hopso::pdf::testing::MakeSignerCert;
-using ::hopso::pdf::testing::MakeTestPki;
+using ::hopso::pdf::testing::MakeTestSigners;
 using ::hopso::pdf::testing::PdfToText;
 using ::hopso::pdf::testing::Pem;
 using ::hopso::pdf::testing::PkeyPtr;
+using ::hopso::pdf::testing::QpdfCheck;
 using ::hopso::pdf::testing::ReadFileOrDie;
+using ::hopso::pdf::testing::ReadSignerTimestamps;
 using ::hopso::pdf::testing::RunCommand;
 using ::hopso::pdf::testing::ScopedTempDir;
-using ::hopso::pdf::testing::TestPki;
+using ::hopso::pdf::testing::SecretaryAppearance;
+using ::hopso::pdf::testing::SignerTimestamps;
+using ::hopso::pdf::testing::TestSigners;
 using ::hopso::pdf::testing::WriteFileOrDie;
 using ::hopso::pdf::testing::WriteSimplePdf;
 using ::hopso::pdf::testing::X509Ptr;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// One signature as written in the file.
-struct FoundSignature {
-  long range[4] = {0, 0, 0, 0};
-  std::string signed_bytes;
-  std::string cms_der;
-};
-
-std::vector<FoundSignature> FindSignatures(const std::string& pdf) {
-  std::vector<FoundSignature> out;
-  static const std::regex kByteRange(
-      R"(/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\])");
-  for (auto it = std::sregex_iterator(pdf.begin(), pdf.end(), kByteRange);
-       it != std::sregex_iterator(); ++it) {
-    FoundSignature s;
-    for (int i = 0; i < 4; ++i) s.range[i] = std::stol((*it)[i + 1].str());
-    if (s.range[1] == 0) continue;  // a placeholder
-    s.signed_bytes = pdf.substr(s.range[0], s.range[1]) + pdf.substr(s.range[2], s.range[3]);
-    // Between the ranges: <hex>, zero-padded.
-    const std::string hex = pdf.substr(s.range[0] + s.range[1] + 1,
-                                       s.range[2] - (s.range[0] + s.range[1]) - 2);
-    std::string der;
-    for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-      der.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-    }
-    // Cut the trailing zeros: the outer SEQUENCE's own length.
-    if (der.size() > 4 && static_cast<unsigned char>(der[0]) == 0x30) {
-      const unsigned char l = static_cast<unsigned char>(der[1]);
-      size_t total = 0;
-      if (l < 0x80) {
-        total = 2 + l;
-      } else {
-        const int n = l & 0x7f;
-        size_t len = 0;
-        for (int i = 0; i < n; ++i) len = (len << 8) | static_cast<unsigned char>(der[2 + i]);
-        total = 2 + n + len;
-      }
-      der.resize(std::min(total, der.size()));
-    }
-    s.cms_der = der;
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
-int Count(const std::string& haystack, const std::string& needle) {
-  int n = 0;
-  for (size_t at = haystack.find(needle); at != std::string::npos;
-       at = haystack.find(needle, at + needle.size())) {
-    ++n;
-  }
-  return n;
-}
-
-// A signer's signature value and the id-aa-signatureTimeStampToken values
-// in its unsigned attributes (DER), read from the CMS with OpenSSL.
-struct SignerTimestamps {
-  std::string signature_value;
-  std::vector<std::string> tokens;
-};
-
-SignerTimestamps ReadSignerTimestamps(const std::string& cms_der) {
-  SignerTimestamps out;
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(cms_der.data());
-  std::unique_ptr<CMS_ContentInfo, decltype(&CMS_ContentInfo_free)> cms(
-      d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(cms_der.size())), &CMS_ContentInfo_free);
-  if (cms == nullptr) return out;
-  STACK_OF(CMS_SignerInfo)* signers = CMS_get0_SignerInfos(cms.get());
-  if (signers == nullptr || sk_CMS_SignerInfo_num(signers) != 1) return out;
-  CMS_SignerInfo* si = sk_CMS_SignerInfo_value(signers, 0);
-  const ASN1_OCTET_STRING* value = CMS_SignerInfo_get0_signature(si);
-  out.signature_value.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
-                             static_cast<size_t>(ASN1_STRING_length(value)));
-  for (int loc = -1;
-       (loc = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, loc)) >= 0;) {
-    X509_ATTRIBUTE* attr = CMS_unsigned_get_attr(si, loc);
-    for (int i = 0; i < X509_ATTRIBUTE_count(attr); ++i) {
-      const ASN1_TYPE* type = X509_ATTRIBUTE_get0_type(attr, i);
-      if (type->type != V_ASN1_SEQUENCE) continue;
-      out.tokens.emplace_back(reinterpret_cast<const char*>(type->value.sequence->data),
-                              static_cast<size_t>(type->value.sequence->length));
-    }
-  }
-  return out;
-}
-
-std::string Sha256Hex(absl::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), len));
-}
 
 // An authority whose token is too big for the space reserved in the PDF.
 class HugeTokenAuthority : public TimestampAuthority {
@@ -148,65 +58,23 @@ class HugeTokenAuthority : public TimestampAuthority {
   }
 };
 
-int64_t VietnamMicros(int y, int mo, int d, int h, int mi) {
-  return absl::ToUnixMicros(
-      absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), absl::FixedTimeZone(7 * 3600)));
-}
-
 class SignPdfTest : public ::testing::Test {
  protected:
   // Made once for the suite: RSA key generation is slow.
-  struct Keys {
-    TestPki pki = MakeTestPki();  // the CA and a TSA under it
-    PkeyPtr chair_key = MakeRsaKey();
-    X509Ptr chair_cert =
-        MakeSignerCert("Phan Minh Khoa", chair_key.get(), pki.ca.get(), pki.ca_key.get());
-    PkeyPtr secretary_key = MakeEcKey();
-    X509Ptr secretary_cert =
-        MakeSignerCert("Lê Thị Hồng", secretary_key.get(), pki.ca.get(), pki.ca_key.get());
-  };
-  static void SetUpTestSuite() { keys_ = new Keys; }
+  static void SetUpTestSuite() { signers_ = new TestSigners(MakeTestSigners()); }
   static void TearDownTestSuite() {
-    delete keys_;
-    keys_ = nullptr;
+    delete signers_;
+    signers_ = nullptr;
   }
-  static X509* ca() { return keys_->pki.ca.get(); }
-  static EVP_PKEY* ca_key() { return keys_->pki.ca_key.get(); }
+  static X509* ca() { return signers_->pki.ca.get(); }
+  static EVP_PKEY* ca_key() { return signers_->pki.ca_key.get(); }
+  static LocalKey& chair() { return *signers_->chair; }
+  static LocalKey& secretary() { return *signers_->secretary; }
 
   void SetUp() override {
     WriteFileOrDie(dir_.File("ca.pem"), Pem(ca()));
-    auto chair = LocalKey::Create(keys_->chair_key.get(), keys_->chair_cert.get());
-    ASSERT_TRUE(chair.ok()) << chair.status();
-    chair_ = std::move(*chair);
-    auto secretary = LocalKey::Create(keys_->secretary_key.get(), keys_->secretary_cert.get());
-    ASSERT_TRUE(secretary.ok()) << secretary.status();
-    secretary_ = std::move(*secretary);
     input_ = dir_.File("minutes.pdf");
     WriteSimplePdf(input_, "Bien ban hop Hoi dong");
-  }
-
-  SignatureAppearance Chair() const {
-    SignatureAppearance a;
-    a.signer_name = "Phan Minh Khoa";
-    a.role = "Chủ tọa";
-    a.time_micros = VietnamMicros(2026, 11, 30, 14, 5);
-    a.x = 40;
-    a.y = 40;
-    a.width = 220;
-    a.height = 60;
-    return a;
-  }
-  SignatureAppearance Secretary() const {
-    SignatureAppearance a;
-    a.signer_name = "Lê Thị Hồng";
-    a.role = "Thư ký";
-    a.place = "Hà Nội";
-    a.time_micros = VietnamMicros(2026, 11, 30, 14, 9);
-    a.x = 300;
-    a.y = 40;
-    a.width = 220;
-    a.height = 70;
-    return a;
   }
 
   // `openssl cms -verify` of one signature; its output in *output.
@@ -229,33 +97,33 @@ class SignPdfTest : public ::testing::Test {
         .output;
   }
 
-  // `openssl ts -verify` of `token` against SHA-256(`data`) (the digest
-  // given in hex), trusting only the test CA; its output in *output.
-  bool TimestampVerifies(const std::string& token, absl::string_view data, int index,
+  // `openssl ts -verify` of `token` against `data` (openssl hashes it),
+  // trusting only the test CA; its output in *output.
+  bool TimestampVerifies(const std::string& token, const std::string& data, int index,
                          std::string* output) {
     const std::string file = dir_.File(absl::StrCat("token", index, ".der"));
+    const std::string data_file = dir_.File(absl::StrCat("stamped", index, ".bin"));
     WriteFileOrDie(file, token);
-    const auto r = RunCommand({"openssl", "ts", "-verify", "-digest", Sha256Hex(data), "-in", file,
+    WriteFileOrDie(data_file, data);
+    const auto r = RunCommand({"openssl", "ts", "-verify", "-data", data_file, "-in", file,
                                "-token_in", "-CAfile", dir_.File("ca.pem")},
                               true);
     *output = r.output;
     return r.exit_code == 0 && r.output.find("Verification: OK") != std::string::npos;
   }
 
+  static TestSigners* signers_;
   ScopedTempDir dir_;
-  static Keys* keys_;
-  std::unique_ptr<LocalKey> chair_;
-  std::unique_ptr<LocalKey> secretary_;
   std::string input_;
 };
 
-SignPdfTest::Keys* SignPdfTest::keys_ = nullptr;
+TestSigners* SignPdfTest::signers_ = nullptr;
 
 TEST_F(SignPdfTest, OneSignatureIsValidPadesBaselineB) {
   const std::string out = dir_.File("signed1.pdf");
-  ASSERT_TRUE(SignPdf(input_, out, "ChuToa", Chair(), *chair_).ok());
+  ASSERT_TRUE(SignPdf(input_, out, "ChuToa", ChairAppearance(), chair()).ok());
   const auto pdfsig = RunCommand({"pdfsig", out}, true);
-  EXPECT_EQ(Count(pdfsig.output, "Signature is Valid."), 1) << pdfsig.output;
+  EXPECT_EQ(CountOccurrences(pdfsig.output, "Signature is Valid."), 1) << pdfsig.output;
   EXPECT_THAT(pdfsig.output, HasSubstr("ETSI.CAdES.detached"));
   EXPECT_THAT(pdfsig.output, HasSubstr("Total document signed"));
   const std::vector<FoundSignature> sigs = FindSignatures(ReadFileOrDie(out));
@@ -276,13 +144,13 @@ TEST_F(SignPdfTest, OneSignatureIsValidPadesBaselineB) {
 TEST_F(SignPdfTest, ChairThenSecretaryBothValid) {
   const std::string once = dir_.File("signed1.pdf");
   const std::string twice = dir_.File("signed2.pdf");
-  ASSERT_TRUE(SignPdf(input_, once, "ChuToa", Chair(), *chair_).ok());
-  const absl::Status status = SignPdf(once, twice, "ThuKy", Secretary(), *secretary_);
+  ASSERT_TRUE(SignPdf(input_, once, "ChuToa", ChairAppearance(), chair()).ok());
+  const absl::Status status = SignPdf(once, twice, "ThuKy", SecretaryAppearance(), secretary());
   ASSERT_TRUE(status.ok()) << status;
   const auto pdfsig = RunCommand({"pdfsig", twice}, true);
-  EXPECT_EQ(Count(pdfsig.output, "Signature is Valid."), 2) << pdfsig.output;
-  EXPECT_EQ(Count(pdfsig.output, "ETSI.CAdES.detached"), 2) << pdfsig.output;
-  EXPECT_EQ(Count(pdfsig.output, "Total document signed"), 1) << pdfsig.output;
+  EXPECT_EQ(CountOccurrences(pdfsig.output, "Signature is Valid."), 2) << pdfsig.output;
+  EXPECT_EQ(CountOccurrences(pdfsig.output, "ETSI.CAdES.detached"), 2) << pdfsig.output;
+  EXPECT_EQ(CountOccurrences(pdfsig.output, "Total document signed"), 1) << pdfsig.output;
   // The last signature is the one that covers the whole document.
   const size_t sig2 = pdfsig.output.find("Signature #2");
   ASSERT_NE(sig2, std::string::npos) << pdfsig.output;
@@ -301,14 +169,14 @@ TEST_F(SignPdfTest, ChairThenSecretaryBothValid) {
   const std::string first = ReadFileOrDie(once);
   EXPECT_TRUE(ReadFileOrDie(twice).substr(0, first.size()) == first);
   std::string check;
-  EXPECT_TRUE(::hopso::pdf::testing::QpdfCheck(twice, &check)) << check;
+  EXPECT_TRUE(QpdfCheck(twice, &check)) << check;
 }
 
 TEST_F(SignPdfTest, AppearanceTextComesBackFromPdfToText) {
   const std::string once = dir_.File("signed1.pdf");
   const std::string twice = dir_.File("signed2.pdf");
-  ASSERT_TRUE(SignPdf(input_, once, "ChuToa", Chair(), *chair_).ok());
-  ASSERT_TRUE(SignPdf(once, twice, "ThuKy", Secretary(), *secretary_).ok());
+  ASSERT_TRUE(SignPdf(input_, once, "ChuToa", ChairAppearance(), chair()).ok());
+  ASSERT_TRUE(SignPdf(once, twice, "ThuKy", SecretaryAppearance(), secretary()).ok());
   const std::string text = PdfToText(twice);
   EXPECT_THAT(text, HasSubstr("Ký bởi: Phan Minh Khoa")) << text;
   EXPECT_THAT(text, HasSubstr("Chủ tọa")) << text;
@@ -325,7 +193,7 @@ TEST_F(SignPdfTest, AppearanceTextComesBackFromPdfToText) {
 
 TEST_F(SignPdfTest, TamperedByteIsDigestMismatch) {
   const std::string out = dir_.File("signed1.pdf");
-  ASSERT_TRUE(SignPdf(input_, out, "ChuToa", Chair(), *chair_).ok());
+  ASSERT_TRUE(SignPdf(input_, out, "ChuToa", ChairAppearance(), chair()).ok());
   std::string bytes = ReadFileOrDie(out);
   const size_t at = bytes.find("Bien ban");
   ASSERT_NE(at, std::string::npos);
@@ -340,8 +208,8 @@ TEST_F(SignPdfTest, TamperedByteIsDigestMismatch) {
 TEST_F(SignPdfTest, ExistingFieldNameIsAlreadyExists) {
   const std::string once = dir_.File("signed1.pdf");
   const std::string twice = dir_.File("signed2.pdf");
-  ASSERT_TRUE(SignPdf(input_, once, "ChuToa", Chair(), *chair_).ok());
-  const absl::Status status = SignPdf(once, twice, "ChuToa", Secretary(), *secretary_);
+  ASSERT_TRUE(SignPdf(input_, once, "ChuToa", ChairAppearance(), chair()).ok());
+  const absl::Status status = SignPdf(once, twice, "ChuToa", SecretaryAppearance(), secretary());
   EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
   EXPECT_FALSE(std::filesystem::exists(twice));
   EXPECT_FALSE(std::filesystem::exists(twice + ".part"));
@@ -351,10 +219,10 @@ TEST_F(SignPdfTest, UnreadableInputIsRefusedWithoutOutput) {
   const std::string garbage = dir_.File("garbage.pdf");
   WriteFileOrDie(garbage, "%PDF-1.7\nthis is not a pdf\n");
   const std::string out = dir_.File("out.pdf");
-  const absl::Status status = SignPdf(garbage, out, "ChuToa", Chair(), *chair_);
+  const absl::Status status = SignPdf(garbage, out, "ChuToa", ChairAppearance(), chair());
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
   EXPECT_FALSE(std::filesystem::exists(out));
-  EXPECT_EQ(SignPdf(dir_.File("missing.pdf"), out, "ChuToa", Chair(), *chair_).code(),
+  EXPECT_EQ(SignPdf(dir_.File("missing.pdf"), out, "ChuToa", ChairAppearance(), chair()).code(),
             absl::StatusCode::kNotFound);
   EXPECT_FALSE(std::filesystem::exists(out));
 }
@@ -365,7 +233,7 @@ TEST_F(SignPdfTest, EncryptedInputIsFailedPrecondition) {
                             true);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string out = dir_.File("out.pdf");
-  const absl::Status status = SignPdf(encrypted, out, "ChuToa", Chair(), *chair_);
+  const absl::Status status = SignPdf(encrypted, out, "ChuToa", ChairAppearance(), chair());
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
   EXPECT_FALSE(std::filesystem::exists(out));
 }
@@ -378,7 +246,7 @@ TEST_F(SignPdfTest, ChainCertificatesAreEmbedded) {
   auto local = LocalKey::Create(key.get(), cert.get(), {sub.get()});
   ASSERT_TRUE(local.ok()) << local.status();
   const std::string out = dir_.File("chain.pdf");
-  const absl::Status status = SignPdf(input_, out, "ThuKy", Secretary(), **local);
+  const absl::Status status = SignPdf(input_, out, "ThuKy", SecretaryAppearance(), **local);
   ASSERT_TRUE(status.ok()) << status;
   const std::vector<FoundSignature> sigs = FindSignatures(ReadFileOrDie(out));
   ASSERT_EQ(sigs.size(), 1u);
@@ -386,17 +254,17 @@ TEST_F(SignPdfTest, ChainCertificatesAreEmbedded) {
   std::string output;
   EXPECT_TRUE(OpenSslVerify(sigs[0], 0, &output)) << output;
   const auto pdfsig = RunCommand({"pdfsig", out}, true);
-  EXPECT_EQ(Count(pdfsig.output, "Signature is Valid."), 1) << pdfsig.output;
+  EXPECT_EQ(CountOccurrences(pdfsig.output, "Signature is Valid."), 1) << pdfsig.output;
 }
 
 TEST_F(SignPdfTest, BaselineTCarriesATokenOverTheSignatureValue) {
-  InProcessTsa tsa(keys_->pki.tsa.get(), keys_->pki.tsa_key.get());
+  InProcessTsa tsa(signers_->pki.tsa.get(), signers_->pki.tsa_key.get());
   const std::string out = dir_.File("signed1.pdf");
-  const absl::Status status = SignPdf(input_, out, "ChuToa", Chair(), *chair_, &tsa);
+  const absl::Status status = SignPdf(input_, out, "ChuToa", ChairAppearance(), chair(), &tsa);
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_EQ(tsa.issued(), 1);
   const auto pdfsig = RunCommand({"pdfsig", out}, true);
-  EXPECT_EQ(Count(pdfsig.output, "Signature is Valid."), 1) << pdfsig.output;
+  EXPECT_EQ(CountOccurrences(pdfsig.output, "Signature is Valid."), 1) << pdfsig.output;
   EXPECT_THAT(pdfsig.output, HasSubstr("ETSI.CAdES.detached"));
   EXPECT_THAT(pdfsig.output, HasSubstr("Total document signed"));
   const std::vector<FoundSignature> sigs = FindSignatures(ReadFileOrDie(out));
@@ -418,16 +286,17 @@ TEST_F(SignPdfTest, BaselineTCarriesATokenOverTheSignatureValue) {
 }
 
 TEST_F(SignPdfTest, ChairThenSecretaryBaselineTBothValid) {
-  InProcessTsa tsa(keys_->pki.tsa.get(), keys_->pki.tsa_key.get());
+  InProcessTsa tsa(signers_->pki.tsa.get(), signers_->pki.tsa_key.get());
   const std::string once = dir_.File("signed1.pdf");
   const std::string twice = dir_.File("signed2.pdf");
-  ASSERT_TRUE(SignPdf(input_, once, "ChuToa", Chair(), *chair_, &tsa).ok());
-  const absl::Status status = SignPdf(once, twice, "ThuKy", Secretary(), *secretary_, &tsa);
+  ASSERT_TRUE(SignPdf(input_, once, "ChuToa", ChairAppearance(), chair(), &tsa).ok());
+  const absl::Status status =
+      SignPdf(once, twice, "ThuKy", SecretaryAppearance(), secretary(), &tsa);
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_EQ(tsa.issued(), 2);
   const auto pdfsig = RunCommand({"pdfsig", twice}, true);
-  EXPECT_EQ(Count(pdfsig.output, "Signature is Valid."), 2) << pdfsig.output;
-  EXPECT_EQ(Count(pdfsig.output, "ETSI.CAdES.detached"), 2) << pdfsig.output;
+  EXPECT_EQ(CountOccurrences(pdfsig.output, "Signature is Valid."), 2) << pdfsig.output;
+  EXPECT_EQ(CountOccurrences(pdfsig.output, "ETSI.CAdES.detached"), 2) << pdfsig.output;
   const std::vector<FoundSignature> sigs = FindSignatures(ReadFileOrDie(twice));
   ASSERT_EQ(sigs.size(), 2u);
   for (int i = 0; i < 2; ++i) {
@@ -439,12 +308,12 @@ TEST_F(SignPdfTest, ChairThenSecretaryBaselineTBothValid) {
         << i << ": " << output;
   }
   std::string check;
-  EXPECT_TRUE(::hopso::pdf::testing::QpdfCheck(twice, &check)) << check;
+  EXPECT_TRUE(QpdfCheck(twice, &check)) << check;
 }
 
 TEST_F(SignPdfTest, WithoutAuthorityThereIsNoToken) {
   const std::string out = dir_.File("signed1.pdf");
-  ASSERT_TRUE(SignPdf(input_, out, "ChuToa", Chair(), *chair_).ok());
+  ASSERT_TRUE(SignPdf(input_, out, "ChuToa", ChairAppearance(), chair()).ok());
   const std::vector<FoundSignature> sigs = FindSignatures(ReadFileOrDie(out));
   ASSERT_EQ(sigs.size(), 1u);
   EXPECT_THAT(CmsPrint(sigs[0], 0), Not(HasSubstr("id-smime-aa-timeStampToken")));
@@ -452,10 +321,10 @@ TEST_F(SignPdfTest, WithoutAuthorityThereIsNoToken) {
 }
 
 TEST_F(SignPdfTest, AuthorityFailureIsReturnedWithoutOutput) {
-  InProcessTsa tsa(keys_->pki.tsa.get(), keys_->pki.tsa_key.get());
+  InProcessTsa tsa(signers_->pki.tsa.get(), signers_->pki.tsa_key.get());
   tsa.set_failing(true);
   const std::string out = dir_.File("out.pdf");
-  const absl::Status status = SignPdf(input_, out, "ChuToa", Chair(), *chair_, &tsa);
+  const absl::Status status = SignPdf(input_, out, "ChuToa", ChairAppearance(), chair(), &tsa);
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
   EXPECT_EQ(tsa.issued(), 0);
   EXPECT_FALSE(std::filesystem::exists(out));
@@ -465,7 +334,7 @@ TEST_F(SignPdfTest, AuthorityFailureIsReturnedWithoutOutput) {
 TEST_F(SignPdfTest, TokenTooBigForTheReserveIsResourceExhausted) {
   HugeTokenAuthority tsa;
   const std::string out = dir_.File("out.pdf");
-  const absl::Status status = SignPdf(input_, out, "ChuToa", Chair(), *chair_, &tsa);
+  const absl::Status status = SignPdf(input_, out, "ChuToa", ChairAppearance(), chair(), &tsa);
   EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
   EXPECT_THAT(status.message(), HasSubstr("timestamp"));
   EXPECT_FALSE(std::filesystem::exists(out));
@@ -488,9 +357,9 @@ class FailingKey : public SignatureKey {
 };
 
 TEST_F(SignPdfTest, KeyFailureIsReturnedWithoutOutput) {
-  FailingKey key(keys_->chair_cert.get());
+  FailingKey key(signers_->chair_cert.get());
   const std::string out = dir_.File("out.pdf");
-  const absl::Status status = SignPdf(input_, out, "ChuToa", Chair(), key);
+  const absl::Status status = SignPdf(input_, out, "ChuToa", ChairAppearance(), key);
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
   EXPECT_FALSE(std::filesystem::exists(out));
   EXPECT_FALSE(std::filesystem::exists(out + ".part"));
@@ -498,13 +367,13 @@ TEST_F(SignPdfTest, KeyFailureIsReturnedWithoutOutput) {
 
 TEST_F(SignPdfTest, BadFieldNameOrPageIsInvalidArgument) {
   const std::string out = dir_.File("out.pdf");
-  EXPECT_EQ(SignPdf(input_, out, "", Chair(), *chair_).code(),
+  EXPECT_EQ(SignPdf(input_, out, "", ChairAppearance(), chair()).code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(SignPdf(input_, out, "Chủ tọa", Chair(), *chair_).code(),
+  EXPECT_EQ(SignPdf(input_, out, "Chủ tọa", ChairAppearance(), chair()).code(),
             absl::StatusCode::kInvalidArgument);
-  SignatureAppearance far = Chair();
+  SignatureAppearance far = ChairAppearance();
   far.page = 3;
-  EXPECT_EQ(SignPdf(input_, out, "ChuToa", far, *chair_).code(),
+  EXPECT_EQ(SignPdf(input_, out, "ChuToa", far, chair()).code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(std::filesystem::exists(out));
 }

@@ -21,6 +21,13 @@ namespace hopso::pdf {
 //   NormalizeNfc("Ho\xcc\x9b\xcc\xa3p")  // "Họp" with U+031B U+0323 -> "Hợp"
 absl::StatusOr<std::string> NormalizeNfc(absl::string_view utf8);
 
+// UppercaseNfc
+//
+// NFC, then every letter in upper case (Unicode simple case mapping), as
+// Decree 30/2020/NĐ-CP prints the issuing body: "Ủy ban nhân dân tỉnh Quảng
+// Nam" -> "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM". Errors as NormalizeNfc.
+absl::StatusOr<std::string> UppercaseNfc(absl::string_view utf8);
+
 }  // namespace hopso::pdf
 
 #endif  // HOPSO_PDF_TEXT_H_

@@ -62,5 +62,15 @@ TEST(NormalizeNfc, RejectsInvalidUtf8) {
   }
 }
 
+TEST(UppercaseNfc, UpperCasesTheIssuingBodyTheDecreeWay) {
+  EXPECT_EQ(UppercaseNfc("Ủy ban nhân dân tỉnh Quảng Nam").value(),
+            "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM");
+  EXPECT_EQ(UppercaseNfc("Sở Tài chính, đường Hùng Vương").value(),
+            "SỞ TÀI CHÍNH, ĐƯỜNG HÙNG VƯƠNG");
+  // Decomposed input is composed first, so the result is one code point per letter.
+  EXPECT_EQ(UppercaseNfc("ho\xcc\x9b\xcc\xa3p").value(), "HỢP");
+  EXPECT_FALSE(UppercaseNfc("\xff").ok());
+}
+
 }  // namespace
 }  // namespace hopso::pdf

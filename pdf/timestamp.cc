@@ -7,11 +7,8 @@
 #include <utility>
 
 #include <openssl/bio.h>
-#include <openssl/bn.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/http.h>
-#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/ts.h>
 #include <openssl/x509.h>
@@ -20,44 +17,24 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "pdf/internal/openssl_util.h"
 #include "pdf/internal/status_macros.h"
 
 namespace hopso::pdf {
 namespace {
 
+using internal::BioPtr;
+using internal::OpenSslError;
+using internal::OpenSslErrors;
+using internal::OpenSslPtr;
+using internal::OpenSslStringPtr;
+using internal::TsReqPtr;
+using internal::TsRespPtr;
+using internal::TsVerifyCtxPtr;
+using SslCtxPtr = OpenSslPtr<SSL_CTX, SSL_CTX_free>;
+
 // Tokens are a few KB; anything much larger is not a timestamp reply.
 constexpr size_t kMaxReplyBytes = 1 << 20;
-
-// The OpenSSL error queue as text, with the detail OpenSSL attaches (the
-// HTTP status, the address it could not reach), and emptied.
-std::string OpenSslErrors() {
-  std::string out;
-  const char* data = nullptr;
-  int flags = 0;
-  for (unsigned long code; (code = ERR_get_error_all(nullptr, nullptr, nullptr, &data, &flags));) {
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof(buf));
-    if (!out.empty()) out += "; ";
-    out += buf;
-    if (data != nullptr && (flags & ERR_TXT_STRING) != 0 && *data != '\0') {
-      absl::StrAppend(&out, " (", data, ")");
-    }
-  }
-  return out.empty() ? "unknown OpenSSL error" : out;
-}
-
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using TsReqPtr = std::unique_ptr<TS_REQ, Deleter<TS_REQ, TS_REQ_free>>;
-using TsRespPtr = std::unique_ptr<TS_RESP, Deleter<TS_RESP, TS_RESP_free>>;
-using TsVerifyCtxPtr = std::unique_ptr<TS_VERIFY_CTX, Deleter<TS_VERIFY_CTX, TS_VERIFY_CTX_free>>;
-using SslCtxPtr = std::unique_ptr<SSL_CTX, Deleter<SSL_CTX, SSL_CTX_free>>;
-
-void FreeOpenSslString(char* s) { OPENSSL_free(s); }
-using OpenSslString = std::unique_ptr<char, Deleter<char, FreeOpenSslString>>;
 
 struct ParsedUrl {
   bool tls = false;
@@ -85,7 +62,7 @@ absl::StatusOr<ParsedUrl> ParseUrl(const std::string& url) {
     return absl::InvalidArgumentError(
         absl::StrCat("timestamp authority URL \"", url, "\" cannot be parsed: ", OpenSslErrors()));
   }
-  const OpenSslString own_host(host), own_port(port), own_path(path), own_query(query);
+  const OpenSslStringPtr own_host(host), own_port(port), own_path(path), own_query(query);
   if (*host == '\0') {
     return absl::InvalidArgumentError(
         absl::StrCat("timestamp authority URL \"", url, "\" has no host"));
@@ -141,41 +118,6 @@ BIO* TlsHook(BIO* bio, void* arg, int connect, int detail) {
   return bio;
 }
 
-// A TimeStampReq (RFC 3161 2.4.1) for SHA-256(`data`) with a random nonce.
-absl::StatusOr<TsReqPtr> MakeRequest(absl::string_view data, bool want_certificate) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_len = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &digest_len, EVP_sha256(), nullptr) != 1) {
-    return absl::InternalError(absl::StrCat("hashing for a timestamp: ", OpenSslErrors()));
-  }
-  unsigned char nonce_bytes[8];
-  if (RAND_bytes(nonce_bytes, sizeof(nonce_bytes)) != 1) {
-    return absl::InternalError(absl::StrCat("making a timestamp nonce: ", OpenSslErrors()));
-  }
-  TsReqPtr req(TS_REQ_new());
-  TS_MSG_IMPRINT* imprint = TS_MSG_IMPRINT_new();
-  X509_ALGOR* algo = X509_ALGOR_new();
-  BIGNUM* nonce_bn = BN_bin2bn(nonce_bytes, sizeof(nonce_bytes), nullptr);
-  ASN1_INTEGER* nonce = nonce_bn != nullptr ? BN_to_ASN1_INTEGER(nonce_bn, nullptr) : nullptr;
-  bool ok = req != nullptr && imprint != nullptr && algo != nullptr && nonce != nullptr;
-  if (ok) {
-    X509_ALGOR_set_md(algo, EVP_sha256());
-    ok = TS_MSG_IMPRINT_set_algo(imprint, algo) == 1 &&
-         TS_MSG_IMPRINT_set_msg(imprint, digest, static_cast<int>(digest_len)) == 1 &&
-         TS_REQ_set_version(req.get(), 1) == 1 && TS_REQ_set_msg_imprint(req.get(), imprint) == 1 &&
-         TS_REQ_set_nonce(req.get(), nonce) == 1 &&
-         TS_REQ_set_cert_req(req.get(), want_certificate ? 1 : 0) == 1;
-  }
-  // The setters copy.
-  ASN1_INTEGER_free(nonce);
-  BN_free(nonce_bn);
-  X509_ALGOR_free(algo);
-  TS_MSG_IMPRINT_free(imprint);
-  if (!ok)
-    return absl::InternalError(absl::StrCat("building a timestamp request: ", OpenSslErrors()));
-  return req;
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpTimestampAuthority>> HttpTimestampAuthority::Create(
@@ -187,7 +129,7 @@ absl::StatusOr<std::unique_ptr<HttpTimestampAuthority>> HttpTimestampAuthority::
 
 absl::StatusOr<std::string> HttpTimestampAuthority::Timestamp(absl::string_view data) {
   ASSIGN_OR_RETURN(const ParsedUrl url, ParseUrl(url_));
-  ASSIGN_OR_RETURN(const TsReqPtr req, MakeRequest(data, want_certificate_));
+  ASSIGN_OR_RETURN(const TsReqPtr req, internal::MakeTimestampRequest(data, want_certificate_));
   const auto unavailable = [&](absl::string_view what) {
     return absl::UnavailableError(
         absl::StrCat("timestamp authority ", url_, ": ", what, ": ", OpenSslErrors()));
@@ -195,7 +137,7 @@ absl::StatusOr<std::string> HttpTimestampAuthority::Timestamp(absl::string_view 
   ERR_clear_error();
   BioPtr request(BIO_new(BIO_s_mem()));
   if (request == nullptr || i2d_TS_REQ_bio(request.get(), req.get()) != 1) {
-    return absl::InternalError(absl::StrCat("encoding a timestamp request: ", OpenSslErrors()));
+    return OpenSslError("encoding a timestamp request");
   }
   // OpenSSL counts whole seconds; 0 waits for ever.
   const int timeout_seconds =
@@ -237,11 +179,8 @@ absl::StatusOr<std::string> HttpTimestampAuthority::Timestamp(absl::string_view 
   if (TS_RESP_verify_response(verify.get(), resp.get()) != 1) {
     return unavailable("the reply does not answer our request");
   }
-  unsigned char* der = nullptr;
-  const int len = i2d_PKCS7(TS_RESP_get_token(resp.get()), &der);
-  if (len <= 0) return unavailable("encoding the token");
-  std::string token(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
+  std::string token = internal::ToDer(i2d_PKCS7, TS_RESP_get_token(resp.get()));
+  if (token.empty()) return unavailable("encoding the token");
   return token;
 }
 

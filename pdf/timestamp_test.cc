@@ -17,10 +17,12 @@
 #include <string>
 #include <vector>
 
-#include <openssl/evp.h>
+#include <openssl/bn.h>
+#include <openssl/objects.h>
 #include <openssl/pkcs7.h>
 #include <openssl/ts.h>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -28,6 +30,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "pdf/internal/openssl_util.h"
 #include "pdf/internal/test_tools.h"
 
 extern char** environ;
@@ -35,6 +38,11 @@ extern char** environ;
 namespace hopso::pdf {
 namespace {
 
+using ::hopso::pdf::internal::Asn1Bytes;
+using ::hopso::pdf::internal::FromDer;
+using ::hopso::pdf::internal::OpenSslStringPtr;
+using ::hopso::pdf::internal::Pkcs7Ptr;
+using ::hopso::pdf::internal::TstInfoPtr;
 using ::hopso::pdf::testing::RunCommand;
 using ::hopso::pdf::testing::ScopedTempDir;
 using ::hopso::pdf::testing::WriteFileOrDie;
@@ -92,13 +100,6 @@ class TestTsa {
   int port_ = 0;
 };
 
-std::string Sha256(absl::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<char*>(digest), len);
-}
-
 // What the tests read from a token's TSTInfo.
 struct TokenInfo {
   std::string imprint;
@@ -109,18 +110,13 @@ struct TokenInfo {
 };
 
 std::optional<TokenInfo> ReadToken(const std::string& der) {
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
-  std::unique_ptr<PKCS7, decltype(&PKCS7_free)> token(
-      d2i_PKCS7(nullptr, &p, static_cast<long>(der.size())), &PKCS7_free);
+  const Pkcs7Ptr token(FromDer(d2i_PKCS7, der));
   if (token == nullptr || !PKCS7_type_is_signed(token.get())) return std::nullopt;
-  std::unique_ptr<TS_TST_INFO, decltype(&TS_TST_INFO_free)> info(PKCS7_to_TS_TST_INFO(token.get()),
-                                                                 &TS_TST_INFO_free);
+  const TstInfoPtr info(PKCS7_to_TS_TST_INFO(token.get()));
   if (info == nullptr) return std::nullopt;
   TokenInfo out;
   TS_MSG_IMPRINT* imprint = TS_TST_INFO_get_msg_imprint(info.get());
-  const ASN1_OCTET_STRING* msg = TS_MSG_IMPRINT_get_msg(imprint);
-  out.imprint.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(msg)),
-                     static_cast<size_t>(ASN1_STRING_length(msg)));
+  out.imprint = std::string(Asn1Bytes(TS_MSG_IMPRINT_get_msg(imprint)));
   const ASN1_OBJECT* algo = nullptr;
   X509_ALGOR_get0(&algo, nullptr, nullptr, TS_MSG_IMPRINT_get_algo(imprint));
   out.hash_algorithm = OBJ_nid2sn(OBJ_obj2nid(algo));
@@ -129,9 +125,8 @@ std::optional<TokenInfo> ReadToken(const std::string& der) {
   out.policy = oid;
   if (const ASN1_INTEGER* nonce = TS_TST_INFO_get_nonce(info.get()); nonce != nullptr) {
     BIGNUM* bn = ASN1_INTEGER_to_BN(nonce, nullptr);
-    char* hex = BN_bn2hex(bn);
-    out.nonce = hex;
-    OPENSSL_free(hex);
+    const OpenSslStringPtr hex(BN_bn2hex(bn));
+    out.nonce = hex.get();
     BN_free(bn);
   }
   STACK_OF(X509)* certs = token->d.sign->cert;
@@ -142,6 +137,10 @@ std::optional<TokenInfo> ReadToken(const std::string& der) {
 // The data contains NULs and non-ASCII bytes: it is bytes, not text.
 constexpr char kRawData[] = "Biên bản họp\0\x01\xff signature value";
 const std::string kData(kRawData, sizeof(kRawData) - 1);
+// SHA-256 of kData, worked out apart (sha256sum): the imprint a token over
+// kData must carry.
+const std::string kDataSha256 =
+    absl::HexStringToBytes("ba2d6cc65f7e3bbbd2c85d7d70c3aa8b974f128413ba8d6f62b8ce3dff9a15a0");
 
 class HttpTimestampAuthorityTest : public ::testing::Test {
  protected:
@@ -186,7 +185,7 @@ TEST_F(HttpTimestampAuthorityTest, TokenVerifiesWithOpenSsl) {
   EXPECT_THAT(verify.output, HasSubstr("Verification: OK"));
   const std::optional<TokenInfo> info = ReadToken(*token);
   ASSERT_TRUE(info.has_value());
-  EXPECT_TRUE(info->imprint == Sha256(kData));
+  EXPECT_TRUE(info->imprint == kDataSha256);
   EXPECT_EQ(info->hash_algorithm, "SHA256");
   EXPECT_EQ(info->policy, "1.2.3.4.1");
   EXPECT_FALSE(info->nonce.empty());
@@ -304,7 +303,7 @@ TEST(HttpTimestampAuthorityErrorsTest, HttpsChecksTheServerCertificate) {
     unsetenv("SSL_CERT_FILE");
   }
   ASSERT_TRUE(token.ok()) << token.status();
-  EXPECT_TRUE(ReadToken(*token)->imprint == Sha256(kData));
+  EXPECT_TRUE(ReadToken(*token)->imprint == kDataSha256);
 }
 
 }  // namespace

@@ -40,11 +40,26 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "pdf/internal/openssl_util.h"
 #include "pdf/internal/sandbox.h"
 #include "pdf/internal/status_macros.h"
 
 namespace hopso::pdf {
 namespace {
+
+using internal::Asn1Bytes;
+using internal::BioPtr;
+using internal::CmsPtr;
+using internal::EssSigningCertV2Ptr;
+using internal::FromDer;
+using internal::OpenSslReason;
+using internal::Pkcs7Ptr;
+using internal::TstInfoPtr;
+using internal::TsVerifyCtxPtr;
+using internal::X509Ptr;
+using internal::X509StackPtr;
+using internal::X509StoreCtxPtr;
+using internal::X509StorePtr;
 
 // Readers accept "%PDF-" anywhere in the first kilobyte.
 constexpr size_t kHeaderWindow = 1024;
@@ -185,37 +200,6 @@ absl::StatusOr<std::string> ReadSignatureFields(absl::string_view pdf) {
   }
 }
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-void FreeX509Stack(STACK_OF(X509) * certs) { sk_X509_pop_free(certs, X509_free); }
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using X509StackPtr = std::unique_ptr<STACK_OF(X509), Deleter<STACK_OF(X509), FreeX509Stack>>;
-using X509StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE, X509_STORE_free>>;
-using X509StoreCtxPtr =
-    std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
-using CmsPtr = std::unique_ptr<CMS_ContentInfo, Deleter<CMS_ContentInfo, CMS_ContentInfo_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using Pkcs7Ptr = std::unique_ptr<PKCS7, Deleter<PKCS7, PKCS7_free>>;
-using TstInfoPtr = std::unique_ptr<TS_TST_INFO, Deleter<TS_TST_INFO, TS_TST_INFO_free>>;
-using TsVerifyCtxPtr = std::unique_ptr<TS_VERIFY_CTX, Deleter<TS_VERIFY_CTX, TS_VERIFY_CTX_free>>;
-using EssV2Ptr =
-    std::unique_ptr<ESS_SIGNING_CERT_V2, Deleter<ESS_SIGNING_CERT_V2, ESS_SIGNING_CERT_V2_free>>;
-
-const unsigned char* Bytes(absl::string_view s) {
-  return reinterpret_cast<const unsigned char*>(s.data());
-}
-
-// The reason OpenSSL gives for the first error it queued; the queue is
-// emptied.
-std::string OpenSslReason() {
-  const unsigned long code = ERR_peek_error();
-  const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
-  ERR_clear_error();
-  return reason != nullptr ? reason : "unknown error";
-}
-
 std::string Utf8(const ASN1_STRING* s) {
   unsigned char* out = nullptr;
   const int n = ASN1_STRING_to_UTF8(&out, s);
@@ -239,9 +223,7 @@ std::string Rfc2253(const X509_NAME* name) {
       X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0) {
     return "";
   }
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<size_t>(n));
+  return internal::MemBioContents(bio.get());
 }
 
 // Unix microseconds of a PDF date "D:YYYYMMDDHHmmSSOHH'mm'" (every part
@@ -286,8 +268,7 @@ int64_t Asn1TimeMicros(const ASN1_TIME* time) {
 absl::string_view SequenceValue(X509_ATTRIBUTE* attribute) {
   const ASN1_TYPE* value = attribute != nullptr ? X509_ATTRIBUTE_get0_type(attribute, 0) : nullptr;
   if (value == nullptr || value->type != V_ASN1_SEQUENCE) return "";
-  return absl::string_view(reinterpret_cast<const char*>(value->value.sequence->data),
-                           static_cast<size_t>(value->value.sequence->length));
+  return Asn1Bytes(value->value.sequence);
 }
 
 struct ChainResult {
@@ -345,8 +326,7 @@ TimestampResult CheckTimestamp(absl::string_view token_der, absl::string_view si
                                STACK_OF(X509) * cms_certs, const std::vector<X509Ptr>& roots,
                                int64_t at_micros) {
   TimestampResult result;
-  const unsigned char* p = Bytes(token_der);
-  Pkcs7Ptr token(d2i_PKCS7(nullptr, &p, static_cast<long>(token_der.size())));
+  Pkcs7Ptr token(FromDer(d2i_PKCS7, token_der));
   TstInfoPtr info(token != nullptr ? PKCS7_to_TS_TST_INFO(token.get()) : nullptr);
   if (info == nullptr) {
     ERR_clear_error();
@@ -402,8 +382,7 @@ bool EssNamesSigner(CMS_SignerInfo* si, X509* signer) {
   const int at = CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, -1);
   if (at < 0) return true;
   const absl::string_view der = SequenceValue(CMS_signed_get_attr(si, at));
-  const unsigned char* p = Bytes(der);
-  EssV2Ptr ess(d2i_ESS_SIGNING_CERT_V2(nullptr, &p, static_cast<long>(der.size())));
+  EssSigningCertV2Ptr ess(FromDer(d2i_ESS_SIGNING_CERT_V2, der));
   X509StackPtr chain(sk_X509_new_null());
   X509_up_ref(signer);
   sk_X509_push(chain.get(), signer);
@@ -467,19 +446,9 @@ std::string Digest(const X509_ALGOR* algorithm, absl::string_view data) {
   const ASN1_OBJECT* object = nullptr;
   X509_ALGOR_get0(&object, nullptr, nullptr, algorithm);
   const EVP_MD* md = object != nullptr ? EVP_get_digestbyobj(object) : nullptr;
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (md == nullptr || EVP_Digest(data.data(), data.size(), out, &length, md, nullptr) != 1) {
-    ERR_clear_error();
-    return "";
-  }
-  return std::string(reinterpret_cast<char*>(out), length);
-}
-
-absl::string_view View(const ASN1_STRING* s) {
-  if (s == nullptr) return "";
-  return absl::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
-                           static_cast<size_t>(ASN1_STRING_length(s)));
+  std::string digest = md != nullptr ? internal::Digest(md, data) : "";
+  if (digest.empty()) ERR_clear_error();
+  return digest;
 }
 
 // Everything about one signature that does not depend on the others.
@@ -508,10 +477,7 @@ Checked CheckSignature(absl::string_view file, const RawSignature& raw,
         "It is a document timestamp (ETSI.RFC3161), which this check does not verify.");
     return c;
   }
-  const unsigned char* p = Bytes(raw.contents);
-  CmsPtr cms(raw.contents.empty()
-                 ? nullptr
-                 : d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(raw.contents.size())));
+  CmsPtr cms(raw.contents.empty() ? nullptr : FromDer(d2i_CMS_ContentInfo, raw.contents));
   if (cms == nullptr || OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed) {
     ERR_clear_error();
     r.problems.push_back(absl::StrCat(
@@ -586,7 +552,7 @@ Checked CheckSignature(absl::string_view file, const RawSignature& raw,
       if (r.digest_matches) {
         const std::string digest = Digest(digest_algorithms[i], signed_bytes);
         r.digest_matches =
-            message_digest != nullptr && !digest.empty() && digest == View(message_digest);
+            message_digest != nullptr && !digest.empty() && digest == Asn1Bytes(message_digest);
       }
     }
     ERR_clear_error();
@@ -641,7 +607,7 @@ Checked CheckSignature(absl::string_view file, const RawSignature& raw,
     r.has_timestamp = true;
     const TimestampResult timestamp =
         CheckTimestamp(SequenceValue(CMS_unsigned_get_attr(si, timestamp_at)),
-                       View(CMS_SignerInfo_get0_signature(si)), certs.get(), roots, at);
+                       Asn1Bytes(CMS_SignerInfo_get0_signature(si)), certs.get(), roots, at);
     r.timestamp_valid = timestamp.valid;
     r.timestamp_trusted = timestamp.trusted;
     r.timestamp_micros = timestamp.micros;
@@ -741,8 +707,7 @@ absl::StatusOr<VerifyReport> VerifyPdf(const std::string& path, const VerifyOpti
   }
   std::vector<X509Ptr> roots;
   for (size_t i = 0; i < options.trusted_roots_der.size(); ++i) {
-    const unsigned char* p = Bytes(options.trusted_roots_der[i]);
-    X509Ptr root(d2i_X509(nullptr, &p, static_cast<long>(options.trusted_roots_der[i].size())));
+    X509Ptr root(FromDer(d2i_X509, options.trusted_roots_der[i]));
     if (root == nullptr) {
       ERR_clear_error();
       return absl::InvalidArgumentError(

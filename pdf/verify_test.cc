@@ -7,19 +7,14 @@
 #include "pdf/verify.h"
 
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <regex>
 #include <string>
 #include <vector>
-
-#include <openssl/bio.h>
-#include <openssl/pem.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -42,19 +37,24 @@ using ::hopso::pdf::internal::RunSandboxed;
 using ::hopso::pdf::internal::SandboxEnd;
 using ::hopso::pdf::internal::SandboxLimits;
 using ::hopso::pdf::internal::SandboxResult;
+using ::hopso::pdf::testing::ChairAppearance;
 using ::hopso::pdf::testing::Der;
 using ::hopso::pdf::testing::InProcessTsa;
 using ::hopso::pdf::testing::MakeEcKey;
-using ::hopso::pdf::testing::MakeRsaKey;
-using ::hopso::pdf::testing::MakeSignerCert;
 using ::hopso::pdf::testing::MakeSignerCertValid;
 using ::hopso::pdf::testing::MakeTestPki;
+using ::hopso::pdf::testing::MakeTestSigners;
+using ::hopso::pdf::testing::NoChildrenLeft;
 using ::hopso::pdf::testing::Pem;
 using ::hopso::pdf::testing::PkeyPtr;
+using ::hopso::pdf::testing::PrivateKeyPem;
 using ::hopso::pdf::testing::ReadFileOrDie;
 using ::hopso::pdf::testing::RunCommand;
 using ::hopso::pdf::testing::ScopedTempDir;
+using ::hopso::pdf::testing::SecretaryAppearance;
 using ::hopso::pdf::testing::TestPki;
+using ::hopso::pdf::testing::TestSigners;
+using ::hopso::pdf::testing::VietnamMicros;
 using ::hopso::pdf::testing::WriteFileOrDie;
 using ::hopso::pdf::testing::WriteRawPdf;
 using ::hopso::pdf::testing::WriteSignedLookingPdf;
@@ -70,21 +70,8 @@ constexpr char kUnsignedChanges[] =
     "covers.";
 
 // The keys every test signs with, made once: RSA key generation is slow.
-struct Keys {
-  TestPki pki = MakeTestPki();  // the CA and a TSA under it
-  PkeyPtr chair_key = MakeRsaKey();
-  X509Ptr chair_cert =
-      MakeSignerCert("Phan Minh Khoa", chair_key.get(), pki.ca.get(), pki.ca_key.get());
-  PkeyPtr secretary_key = MakeEcKey();
-  X509Ptr secretary_cert =
-      MakeSignerCert("Lê Thị Hồng", secretary_key.get(), pki.ca.get(), pki.ca_key.get());
-  std::unique_ptr<LocalKey> chair = *LocalKey::Create(chair_key.get(), chair_cert.get());
-  std::unique_ptr<LocalKey> secretary =
-      *LocalKey::Create(secretary_key.get(), secretary_cert.get());
-};
-
-Keys& TheKeys() {
-  static Keys* keys = new Keys();
+TestSigners& TheKeys() {
+  static TestSigners* keys = new TestSigners(MakeTestSigners());
   return *keys;
 }
 
@@ -92,35 +79,6 @@ VerifyOptions TrustingTheCa() {
   VerifyOptions options;
   options.trusted_roots_der = {Der(TheKeys().pki.ca.get())};
   return options;
-}
-
-int64_t VietnamMicros(int y, int mo, int d, int h, int mi) {
-  return absl::ToUnixMicros(
-      absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), absl::FixedTimeZone(7 * 3600)));
-}
-
-SignatureAppearance Chair() {
-  SignatureAppearance a;
-  a.signer_name = "Phan Minh Khoa";
-  a.role = "Chủ tọa";
-  a.time_micros = VietnamMicros(2026, 11, 30, 14, 5);
-  a.x = 40;
-  a.y = 40;
-  a.width = 220;
-  return a;
-}
-
-SignatureAppearance Secretary() {
-  SignatureAppearance a;
-  a.signer_name = "Lê Thị Hồng";
-  a.role = "Thư ký";
-  a.place = "Hà Nội";
-  a.time_micros = VietnamMicros(2026, 11, 30, 14, 9);
-  a.x = 300;
-  a.y = 40;
-  a.width = 220;
-  a.height = 70;
-  return a;
 }
 
 // Minutes of our own, unsigned.
@@ -138,9 +96,9 @@ std::string Minutes(const ScopedTempDir& dir) {
 std::string SignedTwice(const ScopedTempDir& dir, std::string* once_path = nullptr) {
   const std::string once = dir.File("signed1.pdf");
   const std::string twice = dir.File("signed2.pdf");
-  absl::Status status = SignPdf(Minutes(dir), once, "ChuToa", Chair(), *TheKeys().chair);
+  absl::Status status = SignPdf(Minutes(dir), once, "ChuToa", ChairAppearance(), *TheKeys().chair);
   EXPECT_TRUE(status.ok()) << status;
-  status = SignPdf(once, twice, "ThuKy", Secretary(), *TheKeys().secretary);
+  status = SignPdf(once, twice, "ThuKy", SecretaryAppearance(), *TheKeys().secretary);
   EXPECT_TRUE(status.ok()) << status;
   if (once_path != nullptr) *once_path = once;
   return twice;
@@ -205,9 +163,6 @@ void AppendUnsignedUpdate(const std::string& path) {
   WriteFileOrDie(path, pdf);
 }
 
-// True when this process has no child left, running or unreaped.
-bool NoChildrenLeft() { return waitpid(-1, nullptr, WNOHANG) == -1 && errno == ECHILD; }
-
 void ExpectValid(const SignatureReport& s) {
   EXPECT_TRUE(s.digest_matches) << s.field_name;
   EXPECT_TRUE(s.signature_valid) << s.field_name;
@@ -228,7 +183,7 @@ TEST(VerifyPdf, ChairThenSecretaryAreBothValidAndTrusted) {
   EXPECT_EQ(chair.signer_name, "Phan Minh Khoa");
   EXPECT_EQ(chair.signer_subject, "CN=Phan Minh Khoa,C=VN");
   EXPECT_EQ(chair.issuer_subject, "CN=Hopso Test CA,C=VN");
-  EXPECT_EQ(chair.claimed_time_micros, Chair().time_micros);
+  EXPECT_EQ(chair.claimed_time_micros, ChairAppearance().time_micros);
   ExpectValid(chair);
   EXPECT_TRUE(chair.has_signing_certificate_v2);
   EXPECT_FALSE(chair.has_signing_time_attribute);
@@ -241,7 +196,7 @@ TEST(VerifyPdf, ChairThenSecretaryAreBothValidAndTrusted) {
   EXPECT_EQ(secretary.field_name, "ThuKy");
   EXPECT_EQ(secretary.signer_name, "Lê Thị Hồng");
   EXPECT_EQ(secretary.signer_subject, "CN=Lê Thị Hồng,C=VN");
-  EXPECT_EQ(secretary.claimed_time_micros, Secretary().time_micros);
+  EXPECT_EQ(secretary.claimed_time_micros, SecretaryAppearance().time_micros);
   ExpectValid(secretary);
   EXPECT_TRUE(secretary.chain_trusted) << secretary.chain_error;
   EXPECT_TRUE(secretary.covers_whole_file);
@@ -279,7 +234,8 @@ TEST(VerifyPdf, WithoutTrustedRootsTheChainIsNotTrusted) {
 TEST(VerifyPdf, AChangedByteIsADigestMismatch) {
   ScopedTempDir dir;
   const std::string signed_path = dir.File("signed.pdf");
-  ASSERT_TRUE(SignPdf(Minutes(dir), signed_path, "ChuToa", Chair(), *TheKeys().chair).ok());
+  ASSERT_TRUE(
+      SignPdf(Minutes(dir), signed_path, "ChuToa", ChairAppearance(), *TheKeys().chair).ok());
   // The info dictionary's title, inside the signed range.
   const std::string path = Patched(dir, signed_path, 0, "/Producer", "/Pro_ucer");
   absl::StatusOr<VerifyReport> report = VerifyPdf(path, TrustingTheCa());
@@ -349,7 +305,8 @@ TEST(VerifyPdf, BytesAppendedAfterTheLastSignatureAreUnsignedChanges) {
 TEST(VerifyPdf, AByteRangeThatDoesNotStartAtZeroIsInvalid) {
   ScopedTempDir dir;
   const std::string signed_path = dir.File("signed.pdf");
-  ASSERT_TRUE(SignPdf(Minutes(dir), signed_path, "ChuToa", Chair(), *TheKeys().chair).ok());
+  ASSERT_TRUE(
+      SignPdf(Minutes(dir), signed_path, "ChuToa", ChairAppearance(), *TheKeys().chair).ok());
   const std::string path = Patched(dir, signed_path, 0, "/ByteRange[ 0 ", "/ByteRange[ 1 ");
   absl::StatusOr<VerifyReport> report = VerifyPdf(path, TrustingTheCa());
   ASSERT_TRUE(report.ok()) << report.status();
@@ -468,10 +425,11 @@ TEST(VerifyPdf, AnOversizeFileIsResourceExhaustedWithoutReadingIt) {
 
 TEST(VerifyPdf, ATimestampIsValidAndTrustedWhenItsAuthorityIs) {
   ScopedTempDir dir;
-  Keys& keys = TheKeys();
+  TestSigners& keys = TheKeys();
   InProcessTsa tsa(keys.pki.tsa.get(), keys.pki.tsa_key.get());
   const std::string path = dir.File("timestamped.pdf");
-  const absl::Status status = SignPdf(Minutes(dir), path, "ChuToa", Chair(), *keys.chair, &tsa);
+  const absl::Status status =
+      SignPdf(Minutes(dir), path, "ChuToa", ChairAppearance(), *keys.chair, &tsa);
   ASSERT_TRUE(status.ok()) << status;
   ASSERT_EQ(tsa.issued(), 1);
 
@@ -501,7 +459,7 @@ TEST(VerifyPdf, ATimestampIsValidAndTrustedWhenItsAuthorityIs) {
 
 TEST(VerifyPdf, AnExpiredCertificateStillVerifiesAtItsTimestamp) {
   ScopedTempDir dir;
-  Keys& keys = TheKeys();
+  TestSigners& keys = TheKeys();
   const absl::Time now = absl::Now();
   // Valid for most of yesterday (the test CA is valid from a day ago), and
   // timestamped then.
@@ -515,8 +473,8 @@ TEST(VerifyPdf, AnExpiredCertificateStillVerifiesAtItsTimestamp) {
   tsa.set_time(now - absl::Hours(10));
   const std::string stamped = dir.File("stamped.pdf");
   const std::string plain = dir.File("plain.pdf");
-  ASSERT_TRUE(SignPdf(Minutes(dir), stamped, "ChuToa", Chair(), **expired, &tsa).ok());
-  ASSERT_TRUE(SignPdf(Minutes(dir), plain, "ChuToa", Chair(), **expired).ok());
+  ASSERT_TRUE(SignPdf(Minutes(dir), stamped, "ChuToa", ChairAppearance(), **expired, &tsa).ok());
+  ASSERT_TRUE(SignPdf(Minutes(dir), plain, "ChuToa", ChairAppearance(), **expired).ok());
 
   absl::StatusOr<VerifyReport> report = VerifyPdf(stamped, TrustingTheCa());
   ASSERT_TRUE(report.ok()) << report.status();
@@ -538,21 +496,11 @@ TEST(VerifyPdf, AnExpiredCertificateStillVerifiesAtItsTimestamp) {
   EXPECT_TRUE(report->signatures[0].chain_trusted) << report->signatures[0].chain_error;
 }
 
-std::string KeyPem(EVP_PKEY* key) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(n));
-  BIO_free(bio);
-  return out;
-}
-
 TEST(VerifyPdf, APodofosignSignatureIsValid) {
   ScopedTempDir dir;
-  Keys& keys = TheKeys();
+  TestSigners& keys = TheKeys();
   WriteFileOrDie(dir.File("cert.pem"), Pem(keys.chair_cert.get()));
-  WriteFileOrDie(dir.File("key.pem"), KeyPem(keys.chair_key.get()));
+  WriteFileOrDie(dir.File("key.pem"), PrivateKeyPem(keys.chair_key.get()));
   const std::string path = dir.File("podofosign.pdf");
   const auto signer = RunCommand({"podofosign", "-in", Minutes(dir), "-out", path, "-cert",
                                   dir.File("cert.pem"), "-pkey", dir.File("key.pem")},

@@ -268,11 +268,12 @@ absl::Status DrawDocumentHeader(Composer& c, const DocumentHeader& header) {
   const double right_width = c.content_width_mm() - left_width;
   const double top = c.cursor_mm();
 
-  // Issuing body, a short rule under it, then the number.
+  // Issuing body in capitals (as the decree prints it), a short rule under
+  // it, then the number.
   const TextStyle org_style = {.size_pt = 13, .bold = true, .align = Align::kCenter};
+  ASSIGN_OR_RETURN(std::string organisation, UppercaseNfc(header.organisation));
   ASSIGN_OR_RETURN(double org_height, c.DrawTextBox(left, top, left_width,
-                                                    BreakOrganisation(header.organisation),
-                                                    org_style));
+                                                    BreakOrganisation(organisation), org_style));
   double y_left = top + org_height + 0.8;
   const double rule = left_width / 3;
   RETURN_IF_ERROR(c.DrawRule(left + (left_width - rule) / 2, y_left, rule, 0.5));

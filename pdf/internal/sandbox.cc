@@ -146,11 +146,6 @@ int64_t AddressSpaceInUse() {
   _exit(0);
 }
 
-std::string Megabytes(int64_t bytes) {
-  const double mb = static_cast<double>(bytes) / (1 << 20);
-  return mb == std::floor(mb) ? absl::StrCat(static_cast<int64_t>(mb)) : absl::StrCat(mb);
-}
-
 SandboxResult Ended(SandboxEnd end, absl::Status status) {
   SandboxResult r;
   r.end = end;
@@ -192,6 +187,11 @@ SandboxResult Decode(absl::string_view payload, const SandboxLimits& limits) {
 }
 
 }  // namespace
+
+std::string Megabytes(int64_t bytes) {
+  const double mb = static_cast<double>(bytes) / (1 << 20);
+  return mb == std::floor(mb) ? absl::StrCat(static_cast<int64_t>(mb)) : absl::StrCat(mb);
+}
 
 SandboxResult RunSandboxed(const SandboxLimits& limits,
                            absl::FunctionRef<absl::StatusOr<std::string>()> work) {

@@ -84,6 +84,12 @@ struct SandboxResult {
 SandboxResult RunSandboxed(const SandboxLimits& limits,
                            absl::FunctionRef<absl::StatusOr<std::string>()> work);
 
+// Megabytes
+//
+// `bytes` in MiB as the messages about these limits word them: "100",
+// "0.5". Callers add the unit.
+std::string Megabytes(int64_t bytes);
+
 }  // namespace hopso::pdf::internal
 
 #endif  // HOPSO_PDF_INTERNAL_SANDBOX_H_

@@ -1,9 +1,11 @@
 #include "pdf/internal/test_keys.h"
 
 #include <stdexcept>
+#include <utility>
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -17,13 +19,26 @@
 namespace hopso::pdf::testing {
 namespace {
 
+using internal::Asn1Bytes;
+using internal::BioPtr;
+using internal::CmsPtr;
+using internal::FromDer;
+using internal::MemBioContents;
+using internal::OpenSslPtr;
+using internal::ToDer;
+using internal::TsReqPtr;
+using internal::TsRespCtxPtr;
+using internal::TsRespPtr;
+
 [[noreturn]] void Fail(absl::string_view doing) {
-  char buf[256] = "no OpenSSL error";
-  if (const unsigned long code = ERR_get_error(); code != 0) {
-    ERR_error_string_n(code, buf, sizeof(buf));
-  }
-  ERR_clear_error();
-  throw std::runtime_error(absl::StrCat("test keys: ", doing, ": ", buf));
+  throw std::runtime_error(absl::StrCat("test keys: ", doing, ": ", internal::OpenSslErrors()));
+}
+
+// Unwraps what a test cannot do without.
+template <typename T>
+T OrFail(absl::StatusOr<T> value) {
+  if (!value.ok()) throw std::runtime_error(absl::StrCat("test keys: ", value.status().message()));
+  return *std::move(value);
 }
 
 void AddExt(X509* cert, X509* issuer, int nid, const char* value) {
@@ -94,46 +109,6 @@ X509Ptr MakeCurrentCert(const std::string& cn, EVP_PKEY* key, X509* issuer, EVP_
                   now + absl::Hours(24 * 365));
 }
 
-struct TsRespCtxDeleter {
-  void operator()(TS_RESP_CTX* ctx) const { TS_RESP_CTX_free(ctx); }
-};
-struct TsReqDeleter {
-  void operator()(TS_REQ* req) const { TS_REQ_free(req); }
-};
-struct TsRespDeleter {
-  void operator()(TS_RESP* resp) const { TS_RESP_free(resp); }
-};
-struct BioDeleter {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-
-// The DER TimeStampReq for SHA-256(`data`), asking for the TSA certificate.
-std::string RequestDer(absl::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_len = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &digest_len, EVP_sha256(), nullptr) != 1) {
-    Fail("hashing the data to timestamp");
-  }
-  std::unique_ptr<TS_REQ, TsReqDeleter> req(TS_REQ_new());
-  TS_MSG_IMPRINT* imprint = TS_MSG_IMPRINT_new();
-  X509_ALGOR* algo = X509_ALGOR_new();
-  X509_ALGOR_set_md(algo, EVP_sha256());
-  const bool ok = TS_MSG_IMPRINT_set_algo(imprint, algo) == 1 &&
-                  TS_MSG_IMPRINT_set_msg(imprint, digest, static_cast<int>(digest_len)) == 1 &&
-                  TS_REQ_set_version(req.get(), 1) == 1 &&
-                  TS_REQ_set_msg_imprint(req.get(), imprint) == 1 &&
-                  TS_REQ_set_cert_req(req.get(), 1) == 1;
-  X509_ALGOR_free(algo);
-  TS_MSG_IMPRINT_free(imprint);
-  if (!ok) Fail("building the timestamp request");
-  unsigned char* der = nullptr;
-  const int len = i2d_TS_REQ(req.get(), &der);
-  if (len <= 0) Fail("encoding the timestamp request");
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
-  return out;
-}
-
 // TS_RESP_CTX asks for the time through this callback when one was set.
 int FixedTime(TS_RESP_CTX*, void* data, long* sec, long* usec) {
   *sec = static_cast<long>(*static_cast<const int64_t*>(data));
@@ -180,20 +155,26 @@ X509Ptr MakeSignerCertValid(const std::string& cn, EVP_PKEY* key, X509* issuer,
 }
 
 std::string Pem(X509* cert) {
-  std::unique_ptr<BIO, BioDeleter> bio(BIO_new(BIO_s_mem()));
-  if (PEM_write_bio_X509(bio.get(), cert) != 1) Fail("writing a certificate as PEM");
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<size_t>(n));
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (bio == nullptr || PEM_write_bio_X509(bio.get(), cert) != 1) {
+    Fail("writing a certificate as PEM");
+  }
+  return MemBioContents(bio.get());
 }
 
 std::string Der(X509* cert) {
-  unsigned char* der = nullptr;
-  const int len = i2d_X509(cert, &der);
-  if (len <= 0) Fail("writing a certificate as DER");
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
-  return out;
+  std::string der = ToDer(i2d_X509, cert);
+  if (der.empty()) Fail("writing a certificate as DER");
+  return der;
+}
+
+std::string PrivateKeyPem(EVP_PKEY* key) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (bio == nullptr ||
+      PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    Fail("writing a private key as PEM");
+  }
+  return MemBioContents(bio.get());
 }
 
 TestPki MakeTestPki() {
@@ -203,6 +184,70 @@ TestPki MakeTestPki() {
   pki.tsa_key = MakeEcKey();
   pki.tsa = MakeTsaCert("Hopso Test TSA", pki.tsa_key.get(), pki.ca.get(), pki.ca_key.get());
   return pki;
+}
+
+TestSigners MakeTestSigners() {
+  TestSigners s;
+  s.pki = MakeTestPki();
+  X509* ca = s.pki.ca.get();
+  EVP_PKEY* ca_key = s.pki.ca_key.get();
+  s.chair_key = MakeRsaKey();
+  s.chair_cert = MakeSignerCert("Phan Minh Khoa", s.chair_key.get(), ca, ca_key);
+  s.chair = OrFail(LocalKey::Create(s.chair_key.get(), s.chair_cert.get()));
+  s.secretary_key = MakeEcKey();
+  s.secretary_cert = MakeSignerCert("Lê Thị Hồng", s.secretary_key.get(), ca, ca_key);
+  s.secretary = OrFail(LocalKey::Create(s.secretary_key.get(), s.secretary_cert.get()));
+  return s;
+}
+
+int64_t VietnamMicros(int year, int month, int day, int hour, int minute) {
+  return absl::ToUnixMicros(absl::FromCivil(absl::CivilMinute(year, month, day, hour, minute),
+                                            absl::FixedTimeZone(7 * 3600)));
+}
+
+SignatureAppearance ChairAppearance() {
+  SignatureAppearance a;
+  a.signer_name = "Phan Minh Khoa";
+  a.role = "Chủ tọa";
+  a.time_micros = VietnamMicros(2026, 11, 30, 14, 5);
+  a.x = 40;
+  a.y = 40;
+  a.width = 220;
+  a.height = 60;
+  return a;
+}
+
+SignatureAppearance SecretaryAppearance() {
+  SignatureAppearance a;
+  a.signer_name = "Lê Thị Hồng";
+  a.role = "Thư ký";
+  a.place = "Hà Nội";
+  a.time_micros = VietnamMicros(2026, 11, 30, 14, 9);
+  a.x = 300;
+  a.y = 40;
+  a.width = 220;
+  a.height = 70;
+  return a;
+}
+
+SignerTimestamps ReadSignerTimestamps(const std::string& cms_der) {
+  SignerTimestamps out;
+  const CmsPtr cms(FromDer(d2i_CMS_ContentInfo, cms_der));
+  if (cms == nullptr) return out;
+  STACK_OF(CMS_SignerInfo)* signers = CMS_get0_SignerInfos(cms.get());
+  if (signers == nullptr || sk_CMS_SignerInfo_num(signers) != 1) return out;
+  CMS_SignerInfo* si = sk_CMS_SignerInfo_value(signers, 0);
+  out.signature_value = std::string(Asn1Bytes(CMS_SignerInfo_get0_signature(si)));
+  for (int loc = -1;
+       (loc = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, loc)) >= 0;) {
+    X509_ATTRIBUTE* attr = CMS_unsigned_get_attr(si, loc);
+    for (int i = 0; i < X509_ATTRIBUTE_count(attr); ++i) {
+      const ASN1_TYPE* type = X509_ATTRIBUTE_get0_type(attr, i);
+      if (type->type != V_ASN1_SEQUENCE) continue;
+      out.tokens.emplace_back(Asn1Bytes(type->value.sequence));
+    }
+  }
+  return out;
 }
 
 InProcessTsa::InProcessTsa(X509* cert, EVP_PKEY* key) {
@@ -218,9 +263,8 @@ InProcessTsa::InProcessTsa(X509* cert, EVP_PKEY* key) {
 absl::StatusOr<std::string> InProcessTsa::Timestamp(absl::string_view data) {
   if (failing_) return absl::UnavailableError("in-process TSA: failing on purpose");
   ERR_clear_error();
-  std::unique_ptr<TS_RESP_CTX, TsRespCtxDeleter> ctx(TS_RESP_CTX_new());
-  std::unique_ptr<ASN1_OBJECT, decltype(&ASN1_OBJECT_free)> policy(OBJ_txt2obj("1.2.3.4.1", 1),
-                                                                   &ASN1_OBJECT_free);
+  TsRespCtxPtr ctx(TS_RESP_CTX_new());
+  const OpenSslPtr<ASN1_OBJECT, ASN1_OBJECT_free> policy(OBJ_txt2obj("1.2.3.4.1", 1));
   if (ctx == nullptr || policy == nullptr ||
       TS_RESP_CTX_set_signer_cert(ctx.get(), cert_.get()) != 1 ||
       TS_RESP_CTX_set_signer_key(ctx.get(), key_.get()) != 1 ||
@@ -236,23 +280,20 @@ absl::StatusOr<std::string> InProcessTsa::Timestamp(absl::string_view data) {
   TS_RESP_CTX_set_serial_cb(ctx.get(), NextSerial, &serial);
   if (time >= 0) TS_RESP_CTX_set_time_cb(ctx.get(), FixedTime, &time);
 
-  const std::string request = RequestDer(data);
-  std::unique_ptr<BIO, BioDeleter> request_bio(
-      BIO_new_mem_buf(request.data(), static_cast<int>(request.size())));
-  std::unique_ptr<TS_RESP, TsRespDeleter> resp(
-      TS_RESP_create_response(ctx.get(), request_bio.get()));
+  const TsReqPtr req = OrFail(internal::MakeTimestampRequest(data, /*want_certificate=*/true));
+  const std::string request = ToDer(i2d_TS_REQ, req.get());
+  if (request.empty()) Fail("encoding the timestamp request");
+  BioPtr request_bio(BIO_new_mem_buf(request.data(), static_cast<int>(request.size())));
+  TsRespPtr resp(TS_RESP_create_response(ctx.get(), request_bio.get()));
   if (resp == nullptr) Fail("issuing a token");
   const ASN1_INTEGER* status = TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(resp.get()));
   if (ASN1_INTEGER_get(status) != TS_STATUS_GRANTED || TS_RESP_get_token(resp.get()) == nullptr) {
     Fail("the in-process TSA refused its own request");
   }
-  unsigned char* der = nullptr;
-  const int len = i2d_PKCS7(TS_RESP_get_token(resp.get()), &der);
-  if (len <= 0) Fail("encoding the token");
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
+  std::string token = ToDer(i2d_PKCS7, TS_RESP_get_token(resp.get()));
+  if (token.empty()) Fail("encoding the token");
   ++issued_;
-  return out;
+  return token;
 }
 
 }  // namespace hopso::pdf::testing

@@ -1,7 +1,8 @@
 // Test support for pdf/: keys, certificates and an in-process RFC 3161
-// timestamp authority, made with OpenSSL for signing and verification tests.
-// Test-only; never linked into the server. Failures throw std::runtime_error
-// (gtest reports it as a test failure).
+// timestamp authority, made with OpenSSL for signing and verification tests;
+// the chair and the secretary who sign in those tests; and a reader for the
+// timestamps in a CMS. Test-only; never linked into the server. Failures
+// throw std::runtime_error (gtest reports it as a test failure).
 #ifndef HOPSO_PDF_INTERNAL_TEST_KEYS_H_
 #define HOPSO_PDF_INTERNAL_TEST_KEYS_H_
 
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -16,18 +18,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "pdf/internal/openssl_util.h"
+#include "pdf/sign.h"
 #include "pdf/timestamp.h"
 
 namespace hopso::pdf::testing {
 
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct X509Deleter {
-  void operator()(X509* cert) const { X509_free(cert); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
-using X509Ptr = std::unique_ptr<X509, X509Deleter>;
+using ::hopso::pdf::internal::PkeyPtr;
+using ::hopso::pdf::internal::X509Ptr;
 
 PkeyPtr MakeRsaKey(int bits = 2048);
 PkeyPtr MakeEcKey();  // P-256
@@ -54,6 +52,8 @@ X509Ptr MakeSignerCertValid(const std::string& cn, EVP_PKEY* key, X509* issuer,
 
 std::string Pem(X509* cert);
 std::string Der(X509* cert);
+// Unencrypted PKCS#8 PEM, for tools that sign with a key file (podofosign).
+std::string PrivateKeyPem(EVP_PKEY* key);
 
 // A root CA and a TSA under it: with signer certificates from MakeSignerCert,
 // what most signing tests need.
@@ -64,6 +64,41 @@ struct TestPki {
   X509Ptr tsa;      // "Hopso Test TSA"
 };
 TestPki MakeTestPki();
+
+// TestSigners
+//
+// The chair (RSA 2048, "Phan Minh Khoa") and the secretary (P-256, "Lê Thị
+// Hồng") who sign the minutes in the signing and verification tests: their
+// keys, certificates from the CA of `pki`, and LocalKeys over them. RSA key
+// generation is slow: make them once per test suite.
+struct TestSigners {
+  TestPki pki;
+  PkeyPtr chair_key;
+  X509Ptr chair_cert;
+  std::unique_ptr<LocalKey> chair;
+  PkeyPtr secretary_key;
+  X509Ptr secretary_cert;
+  std::unique_ptr<LocalKey> secretary;
+};
+TestSigners MakeTestSigners();
+
+// Unix microseconds of a minute in Vietnam time (UTC+07:00).
+int64_t VietnamMicros(int year, int month, int day, int hour, int minute);
+
+// Where and when they sign: the chair's block at the foot of page 1 on the
+// left, claimed at 30/11/2026 14:05; the secretary's on the right, with a
+// place, at 14:09 (Vietnam time).
+SignatureAppearance ChairAppearance();
+SignatureAppearance SecretaryAppearance();
+
+// A CMS signer's signature value and the id-aa-signatureTimeStampToken
+// values (DER) among its unsigned attributes; both empty when `cms_der` is
+// not a CMS with exactly one signer.
+struct SignerTimestamps {
+  std::string signature_value;
+  std::vector<std::string> tokens;
+};
+SignerTimestamps ReadSignerTimestamps(const std::string& cms_der);
 
 // InProcessTsa
 //

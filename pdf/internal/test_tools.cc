@@ -6,14 +6,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -63,6 +66,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv, bool merge_stderr
   if (WIFSIGNALED(status)) result.exit_code = 128 + WTERMSIG(status);
   return result;
 }
+
+bool NoChildrenLeft() { return waitpid(-1, nullptr, WNOHANG) == -1 && errno == ECHILD; }
 
 ScopedTempDir::ScopedTempDir() {
   const char* base = std::getenv("TEST_TMPDIR");
@@ -117,6 +122,15 @@ std::string PdfToText(const std::string& pdf_path, int page) {
 
 std::vector<std::string> Words(const std::string& text) {
   return absl::StrSplit(text, absl::ByAnyChar(" \n\f"), absl::SkipEmpty());
+}
+
+int CountOccurrences(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + needle.size())) {
+    ++n;
+  }
+  return n;
 }
 
 std::vector<std::string> PageSizes(const std::string& pdf_path) {
@@ -225,6 +239,40 @@ std::string QrOrientation(const std::string& pdf_path, int page, int dpi, const 
   if (at == std::string::npos) return "";
   const size_t start = at + 13;
   return xml.substr(start, xml.find('\'', start) - start);
+}
+
+std::vector<FoundSignature> FindSignatures(const std::string& pdf) {
+  static const std::regex kByteRange(R"(/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\])");
+  const int64_t size = static_cast<int64_t>(pdf.size());
+  std::vector<FoundSignature> out;
+  for (auto it = std::sregex_iterator(pdf.begin(), pdf.end(), kByteRange);
+       it != std::sregex_iterator(); ++it) {
+    FoundSignature s;
+    for (int i = 0; i < 4; ++i) s.range[i] = std::stoll((*it)[i + 1].str());
+    const int64_t gap = s.range[0] + s.range[1];
+    if (s.range[1] == 0) continue;  // a placeholder
+    if (gap + 2 > s.range[2] || s.range[2] + s.range[3] > size) continue;
+    s.signed_bytes = pdf.substr(s.range[0], s.range[1]) + pdf.substr(s.range[2], s.range[3]);
+    // Between the ranges: "<hex>", zero-padded after the DER.
+    std::string der = absl::HexStringToBytes(pdf.substr(gap + 1, s.range[2] - gap - 2));
+    // The outer SEQUENCE's own length says where the padding starts.
+    if (der.size() > 4 && static_cast<unsigned char>(der[0]) == 0x30) {
+      const unsigned char l = static_cast<unsigned char>(der[1]);
+      size_t total = 0;
+      if (l < 0x80) {
+        total = 2 + l;
+      } else {
+        const int n = l & 0x7f;
+        size_t len = 0;
+        for (int i = 0; i < n; ++i) len = (len << 8) | static_cast<unsigned char>(der[2 + i]);
+        total = 2 + n + len;
+      }
+      der.resize(std::min(total, der.size()));
+    }
+    s.cms_der = std::move(der);
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 void WriteRawPdf(const std::string& path, const std::vector<std::string>& objects) {

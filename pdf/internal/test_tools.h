@@ -1,9 +1,11 @@
 // Test support for pdf/: runs the independent tools the tests use as oracles
 // (poppler's pdftotext, pdffonts and pdftoppm, qpdf, zbarimg) and parses
-// their output. Test-only; never linked into the server.
+// their output; cuts signatures out of PDF bytes for `openssl cms`.
+// Test-only; never linked into the server.
 #ifndef HOPSO_PDF_INTERNAL_TEST_TOOLS_H_
 #define HOPSO_PDF_INTERNAL_TEST_TOOLS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,10 @@ struct CommandResult {
 //
 // Runs argv[0] (searched on PATH) with no shell and waits for it.
 CommandResult RunCommand(const std::vector<std::string>& argv, bool merge_stderr = false);
+
+// True when this process has no child left, running or unreaped: what runs
+// untrusted work in a child must reap it.
+bool NoChildrenLeft();
 
 // A fresh directory under the test temporary directory, removed with its
 // contents on destruction unless HOPSO_KEEP_TEST_FILES is set.
@@ -47,6 +53,10 @@ std::string PdfToText(const std::string& pdf_path, int page = 0);
 
 // Words of `text`: split at spaces, newlines and form feeds.
 std::vector<std::string> Words(const std::string& text);
+
+// How often `needle` stands in `text`, not overlapping; e.g. how many
+// signatures pdfsig calls "Signature is Valid.".
+int CountOccurrences(const std::string& text, const std::string& needle);
 
 // "Page size" lines of `pdfinfo`, one "W x H" string in points per page,
 // e.g. "595.276 x 841.89".
@@ -86,6 +96,21 @@ std::vector<std::string> DecodeQrCodes(const std::string& pdf_path, int page, in
 // "UP" when it reads upright, else "RIGHT", "DOWN" or "LEFT"; empty when none.
 std::string QrOrientation(const std::string& pdf_path, int page, int dpi = 150,
                           const Crop& crop = {});
+
+// One signature as the file holds it.
+struct FoundSignature {
+  int64_t range[4] = {0, 0, 0, 0};  // its /ByteRange
+  std::string signed_bytes;         // the two ranges, joined
+  std::string cms_der;              // /Contents without its zero padding
+};
+
+// FindSignatures
+//
+// The signatures in the PDF bytes `pdf`, in file order: one for each
+// /ByteRange of four integers that lies inside the file, placeholders (a
+// second length of 0) left out. Reads the bytes as text, with neither a PDF
+// parser nor OpenSSL, so it can judge what a signer wrote.
+std::vector<FoundSignature> FindSignatures(const std::string& pdf);
 
 // Writes a PDF by hand (no PoDoFo) with a classic cross-reference table:
 // objects[i] becomes object i + 1 (its body between "obj" and "endobj");

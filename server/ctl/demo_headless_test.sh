@@ -8,7 +8,11 @@
 # the downloaded PDFs are the stored versions, a download resumes from a
 # .part file and refuses a corrupted one, and a confidential document stays
 # hidden from a delegate. The roll call and both polls are in attendance.txt
-# and results.txt, and `hopsoctl poll verify` recounts the polls again.
+# and results.txt, and `hopsoctl poll verify` recounts the polls again. The
+# minutes: two valid PAdES signatures (pdfsig, and signatures.txt trusted),
+# qpdf --check, fonts embedded as subsets, the Decree 30 heading, the chair,
+# the secretary and the poll results in pdftotext's text, and a QR code on
+# the last page that resolves to the minutes document.
 #
 #   HOPSO_BIN=DIR server/ctl/demo_headless_test.sh OUT_DIR
 set -euo pipefail
@@ -21,12 +25,6 @@ csv=$root/scripts/demo/dai_bieu.csv
 "$root/scripts/run" --headless --out "$out"
 out=$(cd "$out" && pwd)
 
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-ok() { echo "ok: $*"; }
-
 scratch=$(mktemp -d)
 source "$(dirname "$0")/test_hopsod.sh"
 cleanup() {
@@ -38,21 +36,16 @@ trap cleanup EXIT
 meeting_id=$(jq -r .meeting.id "$out/meeting.json")
 title=$(jq -r .meeting.title "$out/meeting.json")
 
-# pdftotext breaks the title where the handout wraps it: compare with runs of
-# white space made one space, both sides in NFC.
 pdftotext -enc UTF-8 "$out/handout.pdf" "$scratch/handout.txt"
-python3 - "$title" "$scratch/handout.txt" <<'EOF' || fail "handout.pdf does not contain the title \"$title\""
-import sys, unicodedata
-def norm(s): return " ".join(unicodedata.normalize("NFC", s).split())
-sys.exit(0 if norm(sys.argv[1]) in norm(open(sys.argv[2], encoding="utf-8").read()) else 1)
-EOF
+text_lacks "$scratch/handout.txt" "$title" >/dev/null ||
+  fail "handout.pdf does not contain the title \"$title\""
 ok "pdftotext handout.pdf contains \"$title\""
 
-for pdf in handout poster; do
+for pdf in handout poster minutes; do
   qpdf --check "$out/$pdf.pdf" >"$scratch/qpdf-$pdf.txt" 2>&1 ||
     fail "qpdf --check $pdf.pdf: $(cat "$scratch/qpdf-$pdf.txt")"
 done
-ok "qpdf --check passes on handout.pdf and poster.pdf"
+ok "qpdf --check passes on handout.pdf, poster.pdf and minutes.pdf"
 
 # What the delegate downloaded is what the server stores (documents.txt).
 for pdf in handout poster; do
@@ -79,13 +72,8 @@ start_hopsod "$out/data" "$out/hopsod-check.log" "$scratch"
 # Logins save their token under $HOME: keep them away from the user's own.
 export HOME=$scratch
 ctl=("$bin/hopsoctl" --server "$address" --ca_file "$out/data/tls/server.crt")
-login() {
-  local username=$1 password
-  password=$(awk -F, -v u="$username" '$1 == u { print $NF }' "$csv")
-  "${ctl[@]}" login --username "$username" --password "$password" >/dev/null
-}
 
-login thao.vo # a delegate (đại biểu)
+as thao.vo # a delegate (đại biểu)
 "${ctl[@]}" resolve "$poster_payload" >"$scratch/resolve.txt" ||
   fail "hopsoctl resolve $poster_payload failed"
 grep -qx "meeting:  $meeting_id" "$scratch/resolve.txt" ||
@@ -102,8 +90,9 @@ named_vi="Thông qua: 9 đồng ý, 2 không đồng ý, 1 không biểu quyết
 named_en="Adopted: 9 yes, 2 no, 1 abstaining (12 votes in all). Rule: more than 1/2 of the votes cast (12), so at least 7 votes needed."
 secret_vi="Không thông qua: 7 đồng ý, 3 không đồng ý, 2 không biểu quyết (tổng 12 phiếu). Quy tắc: ít nhất 2/3 tổng số thành viên (12), tức là cần ít nhất 8 phiếu."
 secret_en="Not adopted: 7 yes, 3 no, 2 abstaining (12 votes in all). Rule: at least 2/3 of all members (12), so at least 8 votes needed."
-for title in "$named_title" "$secret_title"; do
-  grep -qF "Biểu quyết / poll:  $title (" "$results" || fail "results.txt lacks the poll \"$title\""
+for poll_title in "$named_title" "$secret_title"; do
+  grep -qF "Biểu quyết / poll:  $poll_title (" "$results" ||
+    fail "results.txt lacks the poll \"$poll_title\""
 done
 for want in "Hình thức / kind:   biểu quyết tán thành (yes/no), công khai (named)" \
   "Hình thức / kind:   biểu quyết tán thành (yes/no), bỏ phiếu kín (secret)" \
@@ -134,6 +123,68 @@ for kind in attendance_changed proxy_changed poll_changed ballots_cast speaker_c
   grep -q "	$kind	" "$out/events.txt" || fail "events.txt has no $kind event"
 done
 ok "events.txt has the roll call, the proxy, the polls, the ballots and the speakers"
+
+# The minutes, signed by the chair (the demo's, hopsoctl's --chair default)
+# and then the secretary, as the people in dai_bieu.csv are named.
+minutes=$out/minutes.pdf
+[[ -s $minutes ]] || fail "the demo wrote no minutes.pdf"
+chair_name=$(awk -F, '$1 == "khoa.phan" { print $2 }' "$csv")
+secretary_name=$(awk -F, '$7 == "secretary" { print $2 }' "$csv")
+pdfsig "$minutes" >"$scratch/pdfsig.txt" 2>&1
+for want in "Signature Validation: Signature is Valid." "Signature Type: ETSI.CAdES.detached"; do
+  (($(grep -cF -- "- $want" "$scratch/pdfsig.txt") == 2)) ||
+    fail "pdfsig minutes.pdf: not twice \"$want\": $(cat "$scratch/pdfsig.txt")"
+done
+(($(grep -c -- "- Total document signed$" "$scratch/pdfsig.txt") == 1)) ||
+  fail "pdfsig: the last signature does not cover the whole file: $(cat "$scratch/pdfsig.txt")"
+for name in "$chair_name" "$secretary_name"; do
+  grep -qF -- "- Signer Certificate Common Name: $name" "$scratch/pdfsig.txt" ||
+    fail "pdfsig: no signature by $name: $(cat "$scratch/pdfsig.txt")"
+done
+(($(grep -c ": VALID$" "$out/signatures.txt") == 2)) || fail "signatures.txt: $(cat "$out/signatures.txt")"
+grep -q "NOT VALID" "$out/signatures.txt" && fail "signatures.txt: $(cat "$out/signatures.txt")"
+(($(grep -cx "  certificate   trusted" "$out/signatures.txt") == 2)) ||
+  fail "signatures.txt: the certificates are not trusted: $(cat "$out/signatures.txt")"
+ok "minutes.pdf: 2 valid ETSI.CAdES.detached signatures ($chair_name, $secretary_name), the last" \
+  "over the whole file (pdfsig); signatures.txt: 2 VALID, trusted"
+
+pdffonts "$minutes" >"$scratch/pdffonts.txt"
+# From the right: emb sub uni object-number generation (names and types may hold spaces).
+awk 'NR > 2 { fonts++; if ($(NF - 4) != "yes" || $(NF - 3) != "yes") bad++ }
+  END { exit !(fonts > 0 && bad == 0) }' "$scratch/pdffonts.txt" ||
+  fail "minutes.pdf has fonts not embedded as subsets: $(cat "$scratch/pdffonts.txt")"
+ok "pdffonts minutes.pdf: every font embedded as a subset"
+
+pdftotext -enc UTF-8 "$minutes" "$scratch/minutes.txt"
+missing=$(text_lacks "$scratch/minutes.txt" "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" \
+  "Độc lập - Tự do - Hạnh phúc" "BIÊN BẢN" "$title" "Chủ tọa: $chair_name" \
+  "Thư ký: $secretary_name" "Ký bởi: $chair_name" "Ký bởi: $secretary_name" \
+  "$named_title" "Đồng ý 9 75,0% Không đồng ý 2 16,7% Không biểu quyết 1 8,3%" \
+  "Kết quả: $named_vi" "$secret_title (bỏ phiếu kín)" \
+  "Đồng ý 7 58,3% Không đồng ý 3 25,0% Không biểu quyết 2 16,7%" "Kết quả: $secret_vi") ||
+  fail "pdftotext minutes.pdf lacks: $missing"
+ok "pdftotext minutes.pdf: the national heading, BIÊN BẢN, chair and secretary, both polls'" \
+  "counts and results as in results.txt"
+
+pages=$(pdfinfo "$minutes" | awk '$1 == "Pages:" { print $2 }')
+pdftoppm -r 150 -f "$pages" -l "$pages" -png "$minutes" "$scratch/minutes"
+minutes_payload=$(zbarimg -q --raw "$scratch"/minutes*.png) ||
+  fail "zbarimg found no QR code on the last page of minutes.pdf"
+[[ $minutes_payload == HOPSO:* ]] || fail "the minutes' QR code holds \"$minutes_payload\""
+"${ctl[@]}" minutes show "$meeting_id" >"$scratch/minutes-show.txt"
+minutes_document=$(sed -n 's/^document //p' "$scratch/minutes-show.txt")
+grep -qx "state signed" "$scratch/minutes-show.txt" ||
+  fail "minutes show: $(cat "$scratch/minutes-show.txt")"
+"${ctl[@]}" resolve "$minutes_payload" >"$scratch/resolve.txt" ||
+  fail "hopsoctl resolve $minutes_payload failed"
+grep -qx "document: $minutes_document" "$scratch/resolve.txt" ||
+  fail "$minutes_payload resolves to $(cat "$scratch/resolve.txt"), not $minutes_document"
+"${ctl[@]}" versions --document "$minutes_document" >"$scratch/versions.txt"
+minutes_sha=$(sha256sum "$minutes" | cut -d' ' -f1)
+grep -q "^v3	$minutes_sha	.*	signed	(current)$" "$scratch/versions.txt" ||
+  fail "minutes.pdf is not the current, signed version: $(cat "$scratch/versions.txt")"
+ok "the QR code on page $pages of minutes.pdf, $minutes_payload, resolves to the minutes" \
+  "$minutes_document; minutes.pdf is its signed version 3"
 
 # The polls again through hopsoctl, as the delegate: listed, and recounted
 # from the published ballots; a receipt nobody holds is not found (exit 3).
@@ -192,7 +243,7 @@ grep -q DATA_LOSS "$scratch/err.txt" || fail "corrupted .part: $(cat "$scratch/e
 ok "downloads resume from .part files and refuse a corrupted one"
 
 # Every code in the handout leads into the demo meeting, for its secretary.
-login lan.nguyen
+as lan.nguyen
 for payload in "${handout_payloads[@]}"; do
   [[ $payload == HOPSO:* ]] || fail "a handout QR code holds \"$payload\""
   "${ctl[@]}" resolve "$payload" >"$scratch/resolve.txt" || fail "hopsoctl resolve $payload failed"

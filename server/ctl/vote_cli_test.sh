@@ -14,40 +14,16 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 csv=$root/scripts/demo/dai_bieu.csv
 admin_password=Hopso-Admin-CLI-2026
 
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-ok() { echo "ok: $*"; }
-
 rm -rf "$work"
 mkdir -p "$work/data"
 work=$(cd "$work" && pwd)
 source "$(dirname "$0")/test_hopsod.sh"
 trap stop_hopsod EXIT
 
-"$bin/hopsoctl" init --data_dir "$work/data" --admin_username admin \
-  --admin_password "$admin_password" >/dev/null
-start_hopsod "$work/data" "$work/hopsod.log" "$work"
-
-export HOME=$work  # logins save their token under $HOME
-ctl=("$bin/hopsoctl" --server "$address" --ca_file "$work/data/tls/server.crt")
+start_fresh_hopsod "$admin_password"
 "${ctl[@]}" demo seed --csv "$csv" --admin_password "$admin_password" >"$work/seed.txt"
 meeting=$(sed -n 's/^demo meeting: //p' "$work/seed.txt")
 [[ -n $meeting ]] || fail "demo seed printed no meeting"
-
-as() {
-  local username=$1 password
-  password=$(awk -F, -v u="$username" '$1 == u { print $NF }' "$csv")
-  "${ctl[@]}" login --username "$username" --password "$password" >/dev/null
-}
-# Runs hopsoctl expecting exit code $1, output in $work/out.txt and $work/err.txt.
-expect_exit() {
-  local want=$1 rc=0
-  shift
-  "${ctl[@]}" "$@" >"$work/out.txt" 2>"$work/err.txt" || rc=$?
-  ((rc == want)) || fail "hopsoctl $* exited $rc, expected $want: $(cat "$work/err.txt")"
-}
 
 as lan.nguyen  # thư ký
 expect_exit 0 attendance rules "$meeting" --quorum 1/2 --strict --max_proxies 2 --proxies_count yes

@@ -300,17 +300,8 @@ absl::Status SigningHandler::CreateSigningKey(const Caller& c,
 absl::Status SigningHandler::AttachCertificate(const Caller& c,
                                                const v1::AttachCertificateRequest& req,
                                                v1::SigningKey* out) {
-  RETURN_IF_ERROR(RequireId("user_id", req.user_id()));
-  SigningKeyRecord record;
-  RETURN_IF_ERROR(store_.Read([&](Transaction& tx) -> absl::Status {
-    absl::StatusOr<UserRecord> user = tx.GetUser(req.user_id());
-    RETURN_IF_ERROR(CheckUserAction("SigningService/AttachCertificate", c,
-                                    user.ok() ? user->user.organization_id() : "",
-                                    req.user_id()));
-    RETURN_IF_ERROR(user.status());
-    ASSIGN_OR_RETURN(record, tx.GetSigningKey(req.user_id()));
-    return absl::OkStatus();
-  }));
+  ASSIGN_OR_RETURN(SigningKeyRecord record,
+                   KeyAsAdmin(c, "SigningService/AttachCertificate", req.user_id()));
   if (record.key.issuer() != v1::CERTIFICATE_ISSUER_OUTSIDE_CA) {
     return absl::FailedPreconditionError(
         "this key's certificate comes from the organisation CA; nothing to attach");
@@ -346,17 +337,8 @@ absl::Status SigningHandler::AttachCertificate(const Caller& c,
 
 absl::Status SigningHandler::ResetPin(const Caller& c, const v1::ResetPinRequest& req,
                                       v1::SigningKey* out) {
-  RETURN_IF_ERROR(RequireId("user_id", req.user_id()));
-  SigningKeyRecord record;
-  RETURN_IF_ERROR(store_.Read([&](Transaction& tx) -> absl::Status {
-    absl::StatusOr<UserRecord> user = tx.GetUser(req.user_id());
-    RETURN_IF_ERROR(CheckUserAction("SigningService/ResetPin", c,
-                                    user.ok() ? user->user.organization_id() : "",
-                                    req.user_id()));
-    RETURN_IF_ERROR(user.status());
-    ASSIGN_OR_RETURN(record, tx.GetSigningKey(req.user_id()));
-    return absl::OkStatus();
-  }));
+  ASSIGN_OR_RETURN(SigningKeyRecord record,
+                   KeyAsAdmin(c, "SigningService/ResetPin", req.user_id()));
   if (record.key.state() == v1::SIGNING_KEY_STATE_AWAITING_CERTIFICATE) {
     return absl::FailedPreconditionError("the key has no certificate yet; attach it first");
   }
@@ -373,18 +355,34 @@ absl::Status SigningHandler::ResetPin(const Caller& c, const v1::ResetPinRequest
 
 absl::Status SigningHandler::GetSigningKey(const Caller& c, const v1::GetSigningKeyRequest& req,
                                            v1::SigningKey* out) {
-  const std::string user_id = req.user_id().empty() ? c.user_id : req.user_id();
-  return store_.Read([&](Transaction& tx) -> absl::Status {
-    if (user_id != c.user_id) {
-      absl::StatusOr<UserRecord> user = tx.GetUser(user_id);
-      RETURN_IF_ERROR(CheckUserAction("SigningService/GetSigningKey", c,
-                                      user.ok() ? user->user.organization_id() : "", user_id));
-      RETURN_IF_ERROR(user.status());
-    }
-    ASSIGN_OR_RETURN(SigningKeyRecord record, tx.GetSigningKey(user_id));
-    *out = Shown(record);
+  SigningKeyRecord record;
+  if (req.user_id().empty() || req.user_id() == c.user_id) {
+    RETURN_IF_ERROR(store_.Read([&](Transaction& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(record, tx.GetSigningKey(c.user_id));
+      return absl::OkStatus();
+    }));
+  } else {
+    ASSIGN_OR_RETURN(record, KeyAsAdmin(c, "SigningService/GetSigningKey", req.user_id()));
+  }
+  *out = Shown(record);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SigningKeyRecord> SigningHandler::KeyAsAdmin(const Caller& c,
+                                                            absl::string_view rpc,
+                                                            absl::string_view user_id) {
+  RETURN_IF_ERROR(RequireId("user_id", user_id));
+  SigningKeyRecord record;
+  RETURN_IF_ERROR(store_.Read([&](Transaction& tx) -> absl::Status {
+    absl::StatusOr<UserRecord> user = tx.GetUser(user_id);
+    // Only those who may act on the user learn whether they exist.
+    RETURN_IF_ERROR(
+        CheckUserAction(rpc, c, user.ok() ? user->user.organization_id() : "", user_id));
+    RETURN_IF_ERROR(user.status());
+    ASSIGN_OR_RETURN(record, tx.GetSigningKey(user_id));
     return absl::OkStatus();
-  });
+  }));
+  return record;
 }
 
 absl::Status SigningHandler::SetPin(const Caller& c, const v1::SetPinRequest& req,
@@ -653,6 +651,7 @@ absl::Status SigningHandler::RequestSignatures(const Caller& c,
     }
     RETURN_IF_ERROR(tx.DeleteSignatureRequests(req.meeting_id()));
     const int64_t now = NowMicros();
+    std::vector<bool> taken(m.signature_places_size(), false);
     for (size_t i = 0; i < signers.size(); ++i) {
       const auto& [user_id, role] = signers[i];
       ASSIGN_OR_RETURN(UserRecord user, tx.GetUser(user_id));
@@ -667,19 +666,23 @@ absl::Status SigningHandler::RequestSignatures(const Caller& c,
       r.request.set_state(i == 0 ? v1::SIGNATURE_STATE_PENDING : v1::SIGNATURE_STATE_WAITING);
       r.request.set_requested_by(c.user_id);
       r.request.mutable_request_time()->set_unix_micros(now);
-      // The printed blocks: the chair's and the secretary's; others sign
-      // below the chair's block, one box lower each.
-      const v1::SignaturePlace* place = nullptr;
-      for (const v1::SignaturePlace& p : m.signature_places()) {
-        if (p.role_text() == RoleText(role)) place = &p;
+      // Each signer takes the printed block of their role, else the first
+      // one left (a deputy signing for the chair, say).
+      int place = -1;
+      for (int p = 0; p < m.signature_places_size() && place < 0; ++p) {
+        if (!taken[p] && m.signature_places(p).role_text() == RoleText(role)) place = p;
       }
-      if (place == nullptr && m.signature_places_size() > 0) place = &m.signature_places(0);
-      if (place != nullptr) {
-        r.box = {place->page(), place->x(), place->y(), place->width(), place->height()};
-        bool taken = false;
-        for (size_t j = 0; j < i; ++j) taken = taken || role == signers[j].second;
-        if (taken || (place->role_text() != RoleText(role))) r.box.y -= place->height();
+      for (int p = 0; p < m.signature_places_size() && place < 0; ++p) {
+        if (!taken[p]) place = p;
       }
+      if (place < 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "the minutes have ", m.signature_places_size(),
+            " signature blocks (chair and secretary): name at most that many signers"));
+      }
+      taken[place] = true;
+      const v1::SignaturePlace& box = m.signature_places(place);
+      r.box = {box.page(), box.x(), box.y(), box.width(), box.height()};
       RETURN_IF_ERROR(tx.InsertSignatureRequest(r));
       RETURN_IF_ERROR(SignatureEvent(tx, c, r.request));
     }

@@ -85,6 +85,9 @@ class SigningHandler {
   absl::StatusOr<signing::Pkcs11Module*> Module();
   absl::StatusOr<std::unique_ptr<signing::TokenKey>> OpenCaKey(const CaRecord& ca);
   v1::SigningKey Shown(const SigningKeyRecord& record) const;
+  // The key of `user_id` for a caller `rpc` allows on that user (admins).
+  absl::StatusOr<SigningKeyRecord> KeyAsAdmin(const Caller& c, absl::string_view rpc,
+                                              absl::string_view user_id);
   // Counts a wrong PIN (locking the key at the limit) and says how many
   // tries are left.
   absl::Status WrongPin(const std::string& user_id);

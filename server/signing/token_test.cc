@@ -52,15 +52,6 @@ bool Verifies(EVP_PKEY* public_key, const std::string& data, const std::string& 
   return ok;
 }
 
-int Count(const std::string& haystack, const std::string& needle) {
-  int n = 0;
-  for (size_t at = haystack.find(needle); at != std::string::npos;
-       at = haystack.find(needle, at + needle.size())) {
-    ++n;
-  }
-  return n;
-}
-
 // A CA held in memory, for tests about the token rather than the CA.
 struct SoftwareCa {
   EvpPkeyPtr key;
@@ -523,7 +514,7 @@ TEST_F(TokenCaTest, PdfSignedWithATokenKeyIsValidAndTrusted) {
   ASSERT_TRUE(status.ok()) << status;
 
   const auto pdfsig = RunCommand({"pdfsig", signed_pdf}, true);
-  EXPECT_EQ(Count(pdfsig.output, "Signature is Valid."), 1) << pdfsig.output;
+  EXPECT_EQ(pdf::testing::CountOccurrences(pdfsig.output, "Signature is Valid."), 1) << pdfsig.output;
   EXPECT_THAT(pdfsig.output, HasSubstr(kSignerName));
 
   const std::string nss = "sql:" + dir_.File("nss");

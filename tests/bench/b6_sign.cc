@@ -124,16 +124,6 @@ absl::Status PinThisThread(int cpu) {
   return absl::OkStatus();
 }
 
-std::string PrivateKeyPem(EVP_PKEY* key) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(size));
-  BIO_free(bio);
-  return pem;
-}
-
 // The dossier's text: a heading and three justified paragraphs per page,
 // ending well above the photograph.
 absl::Status ComposeText(int pages, const std::string& path) {
@@ -333,7 +323,7 @@ absl::Status PrepareLocalKey(const std::string& tmp, const std::string& name, Si
   signer.cert_pem_path = absl::StrCat(tmp, "/", name, ".crt");
   signer.key_pem_path = absl::StrCat(tmp, "/", name, ".key");
   pdf::testing::WriteFileOrDie(signer.cert_pem_path, pdf::testing::Pem(signer.certificate.get()));
-  pdf::testing::WriteFileOrDie(signer.key_pem_path, PrivateKeyPem(signer.key.get()));
+  pdf::testing::WriteFileOrDie(signer.key_pem_path, pdf::testing::PrivateKeyPem(signer.key.get()));
   ASSIGN_OR_RETURN(signer.local_key,
                    pdf::LocalKey::Create(signer.key.get(), signer.certificate.get()));
   return absl::OkStatus();
@@ -459,23 +449,15 @@ absl::Status CheckPair(const std::string& stored_bytes, const std::string& out,
   return absl::OkStatus();
 }
 
-int Count(absl::string_view text, absl::string_view what) {
-  int n = 0;
-  for (size_t at = text.find(what); at != absl::string_view::npos; at = text.find(what, at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 // pdfsig's and qpdf's verdict on a pair's output, e.g. "2 of 2 valid,
 // qpdf ok"; an error for Hopso's files unless both signatures are valid
 // PAdES (ETSI.CAdES.detached) covering the whole document in the end.
 absl::StatusOr<std::string> Verdict(const std::string& path, bool must_be_pades) {
   const pdf::testing::CommandResult pdfsig = RunCommand({"pdfsig", path}, true);
-  const int valid = Count(pdfsig.output, "Signature is Valid.");
+  const int valid = pdf::testing::CountOccurrences(pdfsig.output, "Signature is Valid.");
   std::string qpdf_output;
   const bool qpdf_ok = pdf::testing::QpdfCheck(path, &qpdf_output);
-  if (must_be_pades && (valid != 2 || Count(pdfsig.output, "ETSI.CAdES.detached") != 2 ||
+  if (must_be_pades && (valid != 2 || pdf::testing::CountOccurrences(pdfsig.output, "ETSI.CAdES.detached") != 2 ||
                         !absl::StrContains(pdfsig.output, "Total document signed") || !qpdf_ok)) {
     return absl::InternalError(
         absl::StrCat("the signatures of ", path, " do not hold:\n", pdfsig.output, qpdf_output));

@@ -54,7 +54,12 @@ def _receipt(poll_id, ballot_id):
   return base64.b32encode(digest[:10]).decode("ascii")
 
 
-class VoteTest(unittest.TestCase):
+class MeetingFixture(unittest.TestCase):
+  """hopsod on a fresh data directory with one organisation, its secretary, a chair and
+  `delegate_count` delegates, each logged in; meetings of them in progress. The tests are
+  in subclasses (the vote here, signed minutes in python_verify_test.py)."""
+
+  delegate_count = _DELEGATES
 
   @classmethod
   def setUpClass(cls):
@@ -77,18 +82,17 @@ class VoteTest(unittest.TestCase):
     cls.attendance = attendance_pb2_grpc.AttendanceServiceStub(cls.channel)
     cls.voting = voting_pb2_grpc.VotingServiceStub(cls.channel)
 
-    admin = cls._login("admin", _ADMIN_PASSWORD)
-    admin_md = base._bearer(admin.token)
+    cls.admin_md = base._bearer(cls._login("admin", _ADMIN_PASSWORD).token)
     org = cls.directory.CreateOrganization(
         directory_pb2.CreateOrganizationRequest(name="Hội đồng nhân dân tỉnh Quảng Trị"),
-        metadata=admin_md, timeout=_DEADLINE_S)
+        metadata=cls.admin_md, timeout=_DEADLINE_S)
 
     def create(username, full_name, role):
       user = directory_pb2.User(organization_id=org.id, username=username, full_name=full_name,
                                 title="Đại biểu HĐND tỉnh", unit="Hội đồng nhân dân tỉnh",
                                 role=role)
       created = cls.directory.CreateUser(
-          directory_pb2.CreateUserRequest(user=user, password=_PASSWORD), metadata=admin_md,
+          directory_pb2.CreateUserRequest(user=user, password=_PASSWORD), metadata=cls.admin_md,
           timeout=_DEADLINE_S)
       return created, base._bearer(cls._login(username, _PASSWORD).token)
 
@@ -96,7 +100,7 @@ class VoteTest(unittest.TestCase):
                                              common_pb2.USER_ROLE_SECRETARY)
     cls.chair, cls.chair_md = create("chutoa.son", "Hoàng Văn Sơn", common_pb2.USER_ROLE_MEMBER)
     cls.delegates, cls.delegate_mds = [], []
-    for i in range(_DELEGATES):
+    for i in range(cls.delegate_count):
       user, md = create(f"daibieu.{i:02d}", f"Nguyễn Văn Đại Biểu {i:02d}",
                         common_pb2.USER_ROLE_MEMBER)
       cls.delegates.append(user)
@@ -122,7 +126,8 @@ class VoteTest(unittest.TestCase):
     return raised.exception.details()
 
   def _meeting_in_progress(self):
-    """A meeting with one agenda item, the chair and 20 delegates, started."""
+    """A meeting with one agenda item, the chair and the delegates, started; returns the
+    meeting (at that item) and the item."""
     start = int(time.time() * 1e6) + 24 * 3600 * 10**6
     meeting = self.meetings.CreateMeeting(
         meeting_pb2.CreateMeetingRequest(
@@ -152,6 +157,9 @@ class VoteTest(unittest.TestCase):
         meeting_pb2.SetCurrentItemRequest(meeting_id=meeting.id, item_id=agenda.items[0].id),
         metadata=self.chair_md, timeout=_DEADLINE_S)
     return current, agenda.items[0]
+
+
+class VoteTest(MeetingFixture):
 
   def _roll_call(self, mid):
     """Chair and delegates 0-16 by room code (from threads), 17 present and late by hand,

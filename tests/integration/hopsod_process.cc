@@ -147,8 +147,10 @@ absl::Status WriteAdmin(const std::string& db_path) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<HopsodProcess>> HopsodProcess::Start() {
+absl::StatusOr<std::unique_ptr<HopsodProcess>> HopsodProcess::Start(
+    std::vector<std::string> flags) {
   std::unique_ptr<HopsodProcess> server(new HopsodProcess());
+  server->flags_ = std::move(flags);
   const char* tmp = std::getenv("TMPDIR");
   std::string pattern =
       absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/hopso-it-XXXXXX");
@@ -199,8 +201,9 @@ absl::Status HopsodProcess::Launch(int port) {
     return ErrnoError(absl::StrCat("open ", log_path_));
   }
   const std::string listen = absl::StrCat("127.0.0.1:", port);
-  absl::StatusOr<pid_t> pid =
-      SpawnChild({HOPSOD_PATH, "--data_dir", data_dir_, "--listen", listen}, out[1], log_fd);
+  std::vector<std::string> argv = {HOPSOD_PATH, "--data_dir", data_dir_, "--listen", listen};
+  argv.insert(argv.end(), flags_.begin(), flags_.end());
+  absl::StatusOr<pid_t> pid = SpawnChild(argv, out[1], log_fd);
   close(out[1]);
   close(log_fd);
   if (!pid.ok()) {

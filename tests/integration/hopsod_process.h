@@ -57,8 +57,8 @@ class HopsodProcess {
   //
   // Creates the data directory, writes the admin account (kAdminUsername,
   // kPassword) straight into its database through the Store, and launches
-  // hopsod on it.
-  static absl::StatusOr<std::unique_ptr<HopsodProcess>> Start();
+  // hopsod on it, with `flags` (e.g. "--max_pin_tries=3") on every launch.
+  static absl::StatusOr<std::unique_ptr<HopsodProcess>> Start(std::vector<std::string> flags = {});
 
   ~HopsodProcess();
   HopsodProcess(const HopsodProcess&) = delete;
@@ -126,6 +126,7 @@ class HopsodProcess {
   std::string log_path_;
   std::string address_;
   std::string root_cert_;
+  std::vector<std::string> flags_;
   pid_t pid_ = -1;
   int pidfd_ = -1;
   int stdout_fd_ = -1;
