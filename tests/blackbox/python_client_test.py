@@ -505,11 +505,18 @@ class BlackBoxTest(unittest.TestCase):
       previous = expected
 
 
-if __name__ == "__main__":
+def main(import_stubs):
+  """Reads the harness's flags, imports the generated stubs with
+  `import_stubs`, and runs the calling script's tests."""
+  global _args
   parser = argparse.ArgumentParser()
   parser.add_argument("--hopsod", required=True)
   parser.add_argument("--hopsoctl", required=True)
   parser.add_argument("--stubs", required=True)
   _args, rest = parser.parse_known_args()
-  _import_stubs(_args.stubs)
-  unittest.main(argv=[sys.argv[0]] + rest)
+  import_stubs(_args.stubs)
+  unittest.main(module="__main__", argv=[sys.argv[0]] + rest)
+
+
+if __name__ == "__main__":
+  main(_import_stubs)

@@ -10,10 +10,8 @@ Run by CTest as:
   /usr/bin/python3 python_verify_test.py --hopsod BIN --hopsoctl BIN --stubs DIR
 """
 
-import argparse
 import hashlib
 import re
-import sys
 import time
 import unittest
 
@@ -181,10 +179,4 @@ class VerifyTest(vote.MeetingFixture):
 
 
 if __name__ == "__main__":
-  parser = argparse.ArgumentParser()
-  parser.add_argument("--hopsod", required=True)
-  parser.add_argument("--hopsoctl", required=True)
-  parser.add_argument("--stubs", required=True)
-  base._args, rest = parser.parse_known_args()
-  _import_stubs(base._args.stubs)
-  unittest.main(argv=[sys.argv[0]] + rest)
+  base.main(_import_stubs)

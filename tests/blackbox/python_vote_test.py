@@ -13,7 +13,6 @@ Run by CTest as:
   /usr/bin/python3 python_vote_test.py --hopsod BIN --hopsoctl BIN --stubs DIR
 """
 
-import argparse
 import base64
 import collections
 import concurrent.futures
@@ -22,7 +21,6 @@ import os
 import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import unittest
@@ -442,10 +440,4 @@ class VoteTest(MeetingFixture):
 
 
 if __name__ == "__main__":
-  parser = argparse.ArgumentParser()
-  parser.add_argument("--hopsod", required=True)
-  parser.add_argument("--hopsoctl", required=True)
-  parser.add_argument("--stubs", required=True)
-  base._args, rest = parser.parse_known_args()
-  _import_stubs(base._args.stubs)
-  unittest.main(argv=[sys.argv[0]] + rest)
+  base.main(_import_stubs)
