@@ -504,10 +504,5 @@ absl::Status RunBenchmark() {
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   if (!absl::GetFlag(FLAGS_echo_listen).empty()) return hopso::bench::RunEchoServer();
-  absl::Status status = hopso::bench::RunBenchmark();
-  if (!status.ok()) {
-    std::fprintf(stderr, "bench_b1: %s\n", status.ToString().c_str());
-    return 1;
-  }
-  return 0;
+  return hopso::bench::ExitCode("bench_b1", hopso::bench::RunBenchmark());
 }

@@ -696,10 +696,5 @@ absl::Status RunBenchmark() {
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   if (!absl::GetFlag(FLAGS_sendfile_listen).empty()) return hopso::bench::RunSendfileServer();
-  absl::Status status = hopso::bench::RunBenchmark();
-  if (!status.ok()) {
-    std::fprintf(stderr, "bench_b2: %s\n", status.ToString().c_str());
-    return 1;
-  }
-  return 0;
+  return hopso::bench::ExitCode("bench_b2", hopso::bench::RunBenchmark());
 }

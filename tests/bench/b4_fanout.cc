@@ -467,10 +467,5 @@ int main(int argc, char** argv) {
   if (!absl::GetFlag(FLAGS_broadcast_listen).empty()) {
     return hopso::bench::RunBroadcastServer();
   }
-  absl::Status status = hopso::bench::RunBenchmark();
-  if (!status.ok()) {
-    std::fprintf(stderr, "bench_b4: %s\n", status.ToString().c_str());
-    return 1;
-  }
-  return 0;
+  return hopso::bench::ExitCode("bench_b4", hopso::bench::RunBenchmark());
 }

@@ -582,10 +582,5 @@ absl::Status RunBenchmark() {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
-  absl::Status status = hopso::bench::RunBenchmark();
-  if (!status.ok()) {
-    std::fprintf(stderr, "bench_b6: %s\n", status.ToString().c_str());
-    return 1;
-  }
-  return 0;
+  return hopso::bench::ExitCode("bench_b6", hopso::bench::RunBenchmark());
 }

@@ -158,10 +158,8 @@ absl::Status RunBenchmark() {
   fflush(stdout);
 
   absl::Status status = [&]() -> absl::Status {
-    absl::Status result =
-        InitDataDir(absl::GetFlag(FLAGS_hopsoctl), data_dir, kAdminPassword, tmp + "/hopsoctl.log");
-    if (!result.ok()) return result;
-    absl::StatusOr<Hopsod> hopsod = StartHopsod(data_dir, "127.0.0.1:0", tmp + "/hopsod.log");
+    absl::StatusOr<Hopsod> hopsod =
+        StartFreshHopsod(tmp, data_dir, kAdminPassword, tmp + "/hopsod.log");
     if (!hopsod.ok()) return hopsod.status();
     absl::StatusOr<Assembly> assembly = MakeAssembly(*hopsod, kAdminPassword, voters);
     if (!assembly.ok()) return assembly.status();
@@ -210,10 +208,5 @@ absl::Status RunBenchmark() {
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   if (!absl::GetFlag(FLAGS_ceiling_db).empty()) return hopso::bench::RunCeiling();
-  absl::Status status = hopso::bench::RunBenchmark();
-  if (!status.ok()) {
-    std::fprintf(stderr, "bench_b7: %s\n", status.ToString().c_str());
-    return 1;
-  }
-  return 0;
+  return hopso::bench::ExitCode("bench_b7", hopso::bench::RunBenchmark());
 }

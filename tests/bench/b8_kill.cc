@@ -125,10 +125,8 @@ absl::Status RunBenchmark() {
 
   const Clock::time_point began = Clock::now();
   absl::Status status = [&]() -> absl::Status {
-    absl::Status result =
-        InitDataDir(absl::GetFlag(FLAGS_hopsoctl), data_dir, kAdminPassword, tmp + "/hopsoctl.log");
-    if (!result.ok()) return result;
-    absl::StatusOr<Hopsod> hopsod = StartHopsod(data_dir, "127.0.0.1:0", log);
+    absl::Status result;
+    absl::StatusOr<Hopsod> hopsod = StartFreshHopsod(tmp, data_dir, kAdminPassword, log);
     if (!hopsod.ok()) return hopsod.status();
     // Restarts listen where the first one did.
     const std::string address = hopsod->server.address;
@@ -252,10 +250,5 @@ absl::Status RunBenchmark() {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
-  absl::Status status = hopso::bench::RunBenchmark();
-  if (!status.ok()) {
-    std::fprintf(stderr, "bench_b8: %s\n", status.ToString().c_str());
-    return 1;
-  }
-  return 0;
+  return hopso::bench::ExitCode("bench_b8", hopso::bench::RunBenchmark());
 }

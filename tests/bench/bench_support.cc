@@ -316,4 +316,10 @@ std::string Pinning(int server_cpu) {
   return servers;
 }
 
+int ExitCode(absl::string_view program, const absl::Status& status) {
+  if (status.ok()) return 0;
+  std::fprintf(stderr, "%s: %s\n", std::string(program).c_str(), status.ToString().c_str());
+  return 1;
+}
+
 }  // namespace hopso::bench

@@ -183,6 +183,12 @@ double OwnCpuSeconds();
 // "hopsod pinned to cpu 1, load on cpu 0".
 std::string Pinning(int server_cpu);
 
+// ExitCode
+//
+// main()'s return value for a benchmark that ended with `status`: 0, or 1
+// after printing "<program>: <status>" on stderr.
+int ExitCode(absl::string_view program, const absl::Status& status);
+
 }  // namespace hopso::bench
 
 #endif  // HOPSO_TESTS_BENCH_BENCH_SUPPORT_H_

@@ -143,6 +143,15 @@ absl::StatusOr<Hopsod> StartHopsod(const std::string& data_dir, const std::strin
   return hopsod;
 }
 
+absl::StatusOr<Hopsod> StartFreshHopsod(const std::string& tmp, const std::string& data_dir,
+                                        const std::string& admin_password,
+                                        const std::string& log_path) {
+  absl::Status init = InitDataDir(absl::GetFlag(FLAGS_hopsoctl), data_dir, admin_password,
+                                  tmp + "/hopsoctl.log");
+  if (!init.ok()) return init;
+  return StartHopsod(data_dir, "127.0.0.1:0", log_path);
+}
+
 absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> Channels(const Hopsod& hopsod,
                                                                      int count) {
   std::vector<std::shared_ptr<grpc::Channel>> channels;

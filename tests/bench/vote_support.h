@@ -89,6 +89,15 @@ struct Hopsod {
 absl::StatusOr<Hopsod> StartHopsod(const std::string& data_dir, const std::string& listen,
                                    const std::string& log_path);
 
+// StartFreshHopsod
+//
+// A new data directory `data_dir` with its first admin (`admin_password`;
+// hopsoctl logs to `tmp`/hopsoctl.log), then StartHopsod on it on a free
+// loopback port.
+absl::StatusOr<Hopsod> StartFreshHopsod(const std::string& tmp, const std::string& data_dir,
+                                        const std::string& admin_password,
+                                        const std::string& log_path);
+
 // Channels
 //
 // `count` channels to `hopsod`, each on its own connection, all connected.
